@@ -1,0 +1,26 @@
+using TorchSharp;
+
+namespace Gan.Keras.Losses;
+
+/// <summary>A Keras-style loss: <c>Call(yTrue, yPred)</c> returns the mean over the batch of per-example losses.</summary>
+public abstract class Loss
+{
+    /// <summary>Computes the scalar loss (mean over all examples, Keras's "sum_over_batch_size").</summary>
+    /// <param name="yTrue">Targets, same shape as <paramref name="yPred"/>.</param>
+    /// <param name="yPred">Predictions.</param>
+    public torch.Tensor Call(torch.Tensor yTrue, torch.Tensor yPred)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (!yTrue.shape.SequenceEqual(yPred.shape))
+            throw new ArgumentException($"{GetType().Name}: yTrue has shape [{string.Join(", ", yTrue.shape)}] but yPred has [{string.Join(", ", yPred.shape)}]; they must match.", nameof(yTrue));
+        using var perExample = PerExample(yTrue, yPred);
+        return perExample.mean();
+    }
+
+    /// <summary>Gets a value indicating whether <c>yPred</c> is a logit (unbounded score) rather than a probability.</summary>
+    public virtual bool ExpectsLogits => false;
+
+    /// <summary>Computes per-example losses (the last axis reduced by mean, as Keras does).</summary>
+    protected abstract torch.Tensor PerExample(torch.Tensor yTrue, torch.Tensor yPred);
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using Gan.Keras.Internal;
+using Gan.Keras.Layers;
+using TorchSharp;
+
+namespace Gan.Keras.Models;
+
+/// <summary>
+/// A layer made of layers, as Keras's subclassed <c>Model</c>: keep sublayers in fields, call
+/// <c>RegisterComponents()</c> at the end of the constructor (TorchSharp finds them there), and override
+/// <see cref="Call"/> to compose them.
+/// </summary>
+public abstract class Model : Layer
+{
+    /// <summary>Initializes a new instance of the <see cref="Model"/> class.</summary>
+    /// <param name="name">The model's name (<c>generator</c>, <c>discriminator</c>).</param>
+    protected Model(string? name) : base(name) { }
+
+    /// <summary>Gets the model's layers in order.</summary>
+    public IReadOnlyList<Layer> Layers
+    {
+        get
+        {
+            foreach (var (childName, child) in named_children())
+                if (child is Layer layer && layer.Name.Length == 0) layer.AssignName(childName);
+            return SubLayers;
+        }
+    }
+
+    /// <summary>Computes the model on a batch. Subclasses compose their sublayers here.</summary>
+    public abstract override torch.Tensor Call(torch.Tensor inputs, bool training = false);
+
+    /// <summary>Infers the output shape by running the model on one example of zeros (without gradients).</summary>
+    public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var output = Call(torch.zeros(new long[] { 1 }.Concat(inputShape).ToArray()), training: false);
+        return output.shape.Skip(1).ToArray();
+    }
+
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => new ModelConfig(GetType().FullName ?? GetType().Name, Layers.Select(l => l.GetConfig()).ToArray(), Name);
+
+    /// <summary>Returns a Keras-style table of the layers, their output shapes and parameter counts.</summary>
+    public string Summary()
+    {
+        var rows = new List<(string Layer, string Shape, long Params)>();
+        IReadOnlyList<long>? shape = InputShape;
+        foreach (var layer in Layers)
+        {
+            if (shape is not null) shape = layer.Built ? layer.OutputShape : layer.ComputeOutputShape(shape);
+            rows.Add(($"{layer.Name} ({layer.GetType().Name})", shape is null ? "? (not built)" : Shapes.FormatWithBatch(shape), layer.CountParams()));
+        }
+        int w1 = Math.Max(28, rows.Select(r => r.Layer.Length + 2).DefaultIfEmpty(0).Max());
+        int w2 = Math.Max(26, rows.Select(r => r.Shape.Length + 2).DefaultIfEmpty(0).Max());
+        int width = w1 + w2 + 12;
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Model: \"{Name}\"");
+        text.AppendLine(new string('_', width));
+        text.AppendLine(" " + "Layer (type)".PadRight(w1 - 1) + "Output Shape".PadRight(w2) + "Param #");
+        text.AppendLine(new string('=', width));
+        for (int i = 0; i < rows.Count; i++)
+        {
+            text.AppendLine(" " + rows[i].Layer.PadRight(w1 - 1) + rows[i].Shape.PadRight(w2) + rows[i].Params.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            text.AppendLine(i == rows.Count - 1 ? new string('=', width) : new string('_', width));
+        }
+        if (rows.Count == 0) text.AppendLine(new string('=', width));
+        long trainable = TrainableVariables.Sum(v => v.numel());
+        long total = CountParams();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Total params: {total:N0}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Trainable params: {trainable:N0}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Non-trainable params: {total - trainable:N0}");
+        return text.ToString();
+    }
+
+    /// <summary>Builds a subclassed model by running it once on zeros, which builds every sublayer.</summary>
+    protected override void BuildWeights(IReadOnlyList<long> inputShape)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Call(torch.zeros(new long[] { 1 }.Concat(inputShape).ToArray()), training: false);
+    }
+}
+
+/// <summary>Configuration of a model: its type and its layers' configurations.</summary>
+/// <param name="TypeName">The model's .NET type.</param>
+/// <param name="Layers">Each layer's configuration, in order.</param>
+/// <param name="Name">The model's name.</param>
+public sealed record ModelConfig(string TypeName, IReadOnlyList<LayerConfig> Layers, string? Name) : LayerConfig(Name)
+{
+    /// <summary>Creates a <see cref="Sequential"/> from the layer configurations (subclassed models are rebuilt by their own constructors).</summary>
+    public override Layer CreateLayer() => new Sequential(Layers.Select(l => l.CreateLayer()), name: Name);
+
+    /// <inheritdoc />
+    public bool Equals(ModelConfig? other) => other is not null && TypeName == other.TypeName && Name == other.Name && Layers.SequenceEqual(other.Layers);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(TypeName, Name, Layers.Count);
+}

@@ -1,0 +1,77 @@
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gan.Keras.Optimizers;
+
+/// <summary>
+/// Adam with Keras's defaults (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-7) and, by default, Keras's update rule.
+/// Use <see cref="AdamUpdateRule.Algorithm1"/> and ε 1e-8 to match PyTorch's <c>torch.optim.Adam</c>.
+/// </summary>
+/// <remarks>Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015.</remarks>
+public sealed class Adam : Optimizer
+{
+    private static readonly string[] Slots = { "m", "v" };
+
+    /// <summary>Initializes a new instance of the <see cref="Adam"/> class.</summary>
+    /// <param name="learningRate">Step size.</param>
+    /// <param name="beta1">Decay of the first moment, in [0, 1).</param>
+    /// <param name="beta2">Decay of the second moment, in [0, 1).</param>
+    /// <param name="epsilon">Small constant for numerical stability; positive.</param>
+    /// <param name="rule">Where epsilon is added; Keras's rule by default.</param>
+    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, AdamUpdateRule rule = AdamUpdateRule.Keras)
+        : base(learningRate)
+    {
+        if (beta1 < 0 || beta1 >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1).");
+        if (beta2 < 0 || beta2 >= 1) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1).");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        Rule = rule;
+    }
+
+    /// <summary>Gets the first-moment decay.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Gets the second-moment decay.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Gets epsilon.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Gets the update rule.</summary>
+    public AdamUpdateRule Rule { get; }
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, object> GetConfig() => new Dictionary<string, object>
+    {
+        ["name"] = "adam", ["learning_rate"] = LearningRate, ["beta_1"] = Beta1, ["beta_2"] = Beta2,
+        ["epsilon"] = Epsilon, ["rule"] = Rule.ToString(),
+    };
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> SlotNames => Slots;
+
+    /// <inheritdoc />
+    protected override void UpdateStep(torch.Tensor gradient, Parameter variable, IReadOnlyDictionary<string, torch.Tensor> slot, long step)
+    {
+        var m = slot["m"];
+        var v = slot["v"];
+        m.mul_(Beta1).add_(gradient, alpha: 1 - Beta1);
+        v.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
+        double biasCorrection1 = 1 - Math.Pow(Beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(Beta2, step);
+        if (Rule == AdamUpdateRule.Keras)
+        {
+            double alpha = LearningRate * Math.Sqrt(biasCorrection2) / biasCorrection1;
+            using var denominator = v.sqrt().add_(Epsilon);
+            variable.addcdiv_(m, denominator, value: -alpha);
+        }
+        else
+        {
+            // The order of operations follows torch.optim.Adam, so results match PyTorch bit for bit where possible.
+            using var denominator = v.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Epsilon);
+            variable.addcdiv_(m, denominator, value: -LearningRate / biasCorrection1);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gan.Keras.Optimizers;
+
+/// <summary>RMSprop with Keras's defaults (lr 1e-3, ρ 0.9, ε 1e-7) and Keras 3's rule: <c>w −= lr·g/√(v + ε)</c>.</summary>
+/// <remarks>Tieleman &amp; Hinton, Lecture 6.5, COURSERA: Neural Networks for Machine Learning, 2012.</remarks>
+public sealed class RMSprop : Optimizer
+{
+    private static readonly string[] Slots = { "velocity" };
+
+    /// <summary>Initializes a new instance of the <see cref="RMSprop"/> class.</summary>
+    /// <param name="learningRate">Step size.</param>
+    /// <param name="rho">Decay of the squared-gradient average, in [0, 1).</param>
+    /// <param name="epsilon">Small positive constant.</param>
+    public RMSprop(double learningRate = 1e-3, double rho = 0.9, double epsilon = 1e-7) : base(learningRate)
+    {
+        if (rho < 0 || rho >= 1) throw new ArgumentOutOfRangeException(nameof(rho), rho, "rho must be in [0, 1).");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        Rho = rho;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Gets rho.</summary>
+    public double Rho { get; }
+
+    /// <summary>Gets epsilon.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, object> GetConfig() => new Dictionary<string, object>
+    {
+        ["name"] = "rmsprop", ["learning_rate"] = LearningRate, ["rho"] = Rho, ["epsilon"] = Epsilon,
+    };
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> SlotNames => Slots;
+
+    /// <inheritdoc />
+    protected override void UpdateStep(torch.Tensor gradient, Parameter variable, IReadOnlyDictionary<string, torch.Tensor> slot, long step)
+    {
+        var velocity = slot["velocity"];
+        velocity.mul_(Rho).addcmul_(gradient, gradient, value: 1 - Rho);
+        using var denominator = velocity.add(Epsilon).sqrt_();
+        variable.addcdiv_(gradient, denominator, value: -LearningRate);
+    }
+}
