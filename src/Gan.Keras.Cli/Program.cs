@@ -1,1 +1,3 @@
-Console.WriteLine("placeholder");
+using Gan.Keras.Cli;
+
+return GanCli.Run(args);

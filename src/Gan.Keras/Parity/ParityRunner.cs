@@ -1,0 +1,159 @@
+using Gan.Keras.Losses;
+using Gan.Keras.Optimizers;
+using TorchSharp;
+
+namespace Gan.Keras.Parity;
+
+/// <summary>
+/// Replays a golden trace step by step from its stored weights and batches, with exactly the formulas its metadata
+/// states, and measures the differences. <c>semantics: torch</c> traces are replayed by the raw TorchSharp port
+/// (<see cref="TorchReferenceGan"/>); <c>semantics: keras</c> traces by Gan.Keras's own layers, loss and Adam.
+/// </summary>
+public static class ParityRunner
+{
+    /// <summary>Replays a trace and compares.</summary>
+    /// <param name="trace">The loaded trace.</param>
+    public static ParityReport Run(GoldenTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        using var scope = torch.NewDisposeScope();
+        torch.set_grad_enabled(true);
+        var generator = MlpSpec.FromTrace(trace, "generator");
+        var discriminator = MlpSpec.FromTrace(trace, "discriminator");
+        var init = trace.Weights("init");
+        bool keras = trace.Semantics == "keras";
+        (double first5, double all, double weights) tolerance = keras ? (1e-4, 5e-2, 1e-2) : (1e-5, 1e-3, 1e-3);
+
+        float[] dOurs, gOurs;
+        Dictionary<string, torch.Tensor> finalWeights;
+        string implementation;
+        if (trace.IsWganGp)
+        {
+            if (keras) throw new InvalidDataException($"'{trace.Path}': WGAN-GP traces with keras semantics are not supported; only torch.");
+            (dOurs, gOurs, finalWeights) = ReplayWganGp(trace, generator, discriminator, init);
+            implementation = "TorchSharp reference (raw nn.Linear, torch.optim.Adam, autograd double backward)";
+        }
+        else if (trace.LossName.StartsWith("bce", StringComparison.Ordinal))
+        {
+            (dOurs, gOurs, finalWeights) = keras ? ReplayKeras(trace, generator, discriminator, init) : ReplayTorchBce(trace, generator, discriminator, init);
+            implementation = keras ? "Gan.Keras (Sequential of Dense, BinaryCrossentropy, Adam, GanModel steps)" : "TorchSharp reference (raw nn.Linear, BCELoss, torch.optim.Adam)";
+        }
+        else
+        {
+            throw new InvalidDataException($"'{trace.Path}': loss '{trace.LossName}' is not one parity can replay (bce-nonsaturating, wgan-gp).");
+        }
+
+        var dRecorded = trace.Tensor("losses.d").data<float>().ToArray();
+        var gRecorded = trace.Tensor("losses.g").data<float>().ToArray();
+        double? finalDiff = null;
+        if (trace.HasFinalWeights)
+        {
+            var expected = trace.Weights("final");
+            finalDiff = 0;
+            foreach (var (name, tensor) in expected)
+            {
+                if (!finalWeights.TryGetValue(name, out var ours))
+                    throw new InvalidDataException($"'{trace.FinalPath}': final weight '{name}' has no counterpart in the replayed model.");
+                finalDiff = Math.Max(finalDiff.Value, (ours - tensor).abs().max().item<float>());
+            }
+        }
+        return new ParityReport
+        {
+            Trace = trace.Path,
+            Framework = trace.Optional("framework") ?? "unknown",
+            Semantics = trace.Semantics,
+            Loss = trace.LossName,
+            Implementation = implementation,
+            DiscriminatorSteps = dOurs.Length,
+            GeneratorSteps = gOurs.Length,
+            DLossFirst5 = MaxAbs(dOurs, dRecorded, 5),
+            GLossFirst5 = MaxAbs(gOurs, gRecorded, 5),
+            DLossAll = MaxAbs(dOurs, dRecorded, int.MaxValue),
+            GLossAll = MaxAbs(gOurs, gRecorded, int.MaxValue),
+            FinalWeights = finalDiff,
+            ToleranceFirst5 = tolerance.first5,
+            ToleranceAll = tolerance.all,
+            ToleranceFinalWeights = tolerance.weights,
+        };
+    }
+
+    /// <summary>Reads Adam's update rule from a keras trace's <c>adam_update</c> formula.</summary>
+    public static AdamUpdateRule AdamRuleFromMetadata(GoldenTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        string? formula = trace.Optional("adam_update");
+        if (formula is null) return AdamUpdateRule.Keras;
+        string compact = formula.Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (compact.Contains("sqrt(v_hat)+eps", StringComparison.Ordinal)) return AdamUpdateRule.Algorithm1;
+        if (compact.Contains("sqrt(v)+eps", StringComparison.Ordinal) || compact.Contains("epsilon_hat", StringComparison.Ordinal) || compact.Contains("epsilonhat", StringComparison.Ordinal))
+            return AdamUpdateRule.Keras;
+        throw new InvalidDataException($"'{trace.Path}': cannot tell which Adam rule adam_update = '{formula}' describes.");
+    }
+
+    private static (float[], float[], Dictionary<string, torch.Tensor>) ReplayTorchBce(GoldenTrace trace, MlpSpec g, MlpSpec d, IReadOnlyDictionary<string, torch.Tensor> init)
+    {
+        using var gan = new TorchReferenceGan(g, d, init, trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"));
+        var (real, zD, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_d"), trace.Tensor("batches.z_g"));
+        int steps = (int)real.shape[0];
+        var dLosses = new float[steps];
+        var gLosses = new float[steps];
+        for (int k = 0; k < steps; k++)
+        {
+            var (dl, gl, _, _) = gan.BceStep(real[k], zD[k], zG[k]);
+            (dLosses[k], gLosses[k]) = ((float)dl, (float)gl);
+        }
+        return (dLosses, gLosses, gan.KerasLayoutWeights());
+    }
+
+    private static (float[], float[], Dictionary<string, torch.Tensor>) ReplayWganGp(GoldenTrace trace, MlpSpec g, MlpSpec d, IReadOnlyDictionary<string, torch.Tensor> init)
+    {
+        using var gan = new TorchReferenceGan(g, d, init, trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"));
+        var (real, zCritic, alpha, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_critic"), trace.Tensor("batches.alpha"), trace.Tensor("batches.z_g"));
+        int nCritic = (int)trace.Number("n_critic");
+        int generatorSteps = (int)zG.shape[0];
+        double weight = trace.Number("gp_weight");
+        var dLosses = new List<float>();
+        var gLosses = new List<float>();
+        for (int s = 0; s < generatorSteps; s++)
+        {
+            for (int k = s * nCritic; k < (s + 1) * nCritic; k++)
+                dLosses.Add((float)gan.CriticStep(real[k], zCritic[k], alpha[k], weight).DLoss);
+            gLosses.Add((float)gan.WassersteinGeneratorStep(zG[s]));
+        }
+        return (dLosses.ToArray(), gLosses.ToArray(), gan.KerasLayoutWeights());
+    }
+
+    private static (float[], float[], Dictionary<string, torch.Tensor>) ReplayKeras(GoldenTrace trace, MlpSpec g, MlpSpec d, IReadOnlyDictionary<string, torch.Tensor> init)
+    {
+        var rule = AdamRuleFromMetadata(trace);
+        double clip = trace.Optional("bce_clip_epsilon") is null ? 1e-7 : trace.Number("bce_clip_epsilon");
+        using var gan = KerasMlpGanFactory.Create(g, d, init,
+            () => new Adam(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), rule),
+            BceFromMetadata(trace, clip));
+        var (real, zD, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_d"), trace.Tensor("batches.z_g"));
+        int steps = (int)real.shape[0];
+        var dLosses = new float[steps];
+        var gLosses = new float[steps];
+        for (int k = 0; k < steps; k++)
+        {
+            dLosses[k] = (float)gan.TrainDiscriminator(real[k], zD[k]).Loss;
+            gLosses[k] = (float)gan.TrainGenerator(zG[k]);
+        }
+        return (dLosses, gLosses, gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()));
+    }
+
+    /// <summary>The trace's probability BCE: TensorFlow.js's logit round trip when its <c>bce_impl</c> says so, else Keras's.</summary>
+    private static Loss BceFromMetadata(GoldenTrace trace, double clip) =>
+        trace.Optional("bce_impl") is { } impl && impl.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("log(p/(1-p))", StringComparison.Ordinal)
+            ? new TfjsBinaryCrossentropy(clip)
+            : new BinaryCrossentropy(fromLogits: false, epsilon: clip);
+
+    private static double MaxAbs(float[] ours, float[] recorded, int firstN)
+    {
+        if (ours.Length != recorded.Length)
+            throw new InvalidDataException($"Replay produced {ours.Length} losses but the trace records {recorded.Length}.");
+        double max = 0;
+        for (int i = 0; i < Math.Min(firstN, ours.Length); i++) max = Math.Max(max, Math.Abs((double)ours[i] - recorded[i]));
+        return max;
+    }
+}
