@@ -1,0 +1,67 @@
+using Gan.Keras.Saving;
+using SkiaSharp;
+using TorchSharp;
+
+namespace Gan.Keras.Imaging;
+
+/// <summary>Renders a batch of images as one PNG grid (SkiaSharp), the usual way to look at a GAN's samples.</summary>
+public static class ImageGrid
+{
+    /// <summary>Saves images as a PNG grid, written atomically.</summary>
+    /// <param name="path">The PNG file.</param>
+    /// <param name="images">
+    /// <c>[n, c, h, w]</c> (NCHW, c = 1 or 3), <c>[n, h, w]</c>, or <c>[n, h·w]</c> with square images (MNIST's <c>[n, 784]</c>).
+    /// Values in [−1, 1] (tanh output); they are clipped.
+    /// </param>
+    /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
+    /// <param name="scale">Pixels per image pixel.</param>
+    public static void SavePng(string path, torch.Tensor images, int? columns = null, int scale = 2)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        using var scope = torch.NewDisposeScope();
+        var nchw = ToNchw(images);
+        long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
+        int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(n));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
+        int rows = (int)((n + cols - 1) / cols);
+        const int pad = 2;
+        var bytes = nchw.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to_type(torch.uint8).contiguous().data<byte>().ToArray();
+        int width = (int)(cols * (w * scale + pad) + pad), height = (int)(rows * (h * scale + pad) + pad);
+        using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        bitmap.Erase(new SKColor(40, 40, 40));
+        for (long i = 0; i < n; i++)
+        {
+            int x0 = (int)(pad + (i % cols) * (w * scale + pad)), y0 = (int)(pad + (i / cols) * (h * scale + pad));
+            for (long y = 0; y < h; y++)
+                for (long x = 0; x < w; x++)
+                {
+                    byte Channel(long ch) => bytes[((i * c + Math.Min(ch, c - 1)) * h + y) * w + x];
+                    var color = new SKColor(Channel(0), Channel(1), Channel(2));
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++)
+                            bitmap.SetPixel(x0 + (int)x * scale + dx, y0 + (int)y * scale + dy, color);
+                }
+        }
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        AtomicFile.WriteAllBytes(path, png.AsSpan());
+    }
+
+    private static torch.Tensor ToNchw(torch.Tensor images)
+    {
+        switch (images.dim())
+        {
+            case 4 when images.shape[1] is 1 or 3:
+                return images;
+            case 3:
+                return images.unsqueeze(1);
+            case 2:
+                long side = (long)Math.Round(Math.Sqrt(images.shape[1]));
+                if (side * side == images.shape[1]) return images.reshape(images.shape[0], 1, side, side);
+                break;
+        }
+        throw new ArgumentException($"Cannot render images of shape [{string.Join(", ", images.shape)}]: use [n, 1|3, h, w], [n, h, w] or [n, h·w] with square images.", nameof(images));
+    }
+}
