@@ -17,7 +17,7 @@ public static class GanCli
     public static int Run(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        bool verbose = args.Contains("--verbose");
+        bool verbose = args.Contains("--verbose") || args.Contains("-v");
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -25,12 +25,14 @@ public static class GanCli
             config.PropagateExceptions();
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a GAN (default: a small MLP GAN on the built-in ring of 8 Gaussians, no download).");
+            config.AddCommand<SampleCommand>("sample")
+                .WithDescription("Load a saved run (its checkpoint, hash-verified) and write generated samples as a PNG or CSV.");
             config.AddCommand<ParityCommand>("parity")
                 .WithDescription("Replay a golden trace recorded by PyTorch or TensorFlow and compare losses and weights.");
         });
         try
         {
-            return app.Run(args);
+            return app.Run(NormalizeArguments(args));
         }
         catch (CommandParseException ex)
         {
@@ -40,11 +42,19 @@ public static class GanCli
         {
             return Fail(UsageError, ex.Message, ex, verbose);
         }
+        catch (UsageException ex)
+        {
+            return Fail(UsageError, ex.Message, ex, verbose);
+        }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
         {
             return Fail(RuntimeError, ex.Message, ex, verbose);
         }
     }
+
+    /// <summary>Spectre.Console.Cli needs long options of two or more letters: <c>--n 64</c> (as the issue and Keras-style docs write it) is read as <c>-n 64</c>.</summary>
+    private static string[] NormalizeArguments(string[] args) =>
+        args.Select(a => a == "--n" ? "-n" : a.StartsWith("--n=", StringComparison.Ordinal) ? "-n=" + a[4..] : a).ToArray();
 
     private static int Fail(int code, string message, Exception ex, bool verbose)
     {

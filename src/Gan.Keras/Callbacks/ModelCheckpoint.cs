@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gan.Keras.Checkpoints;
 using TorchSharp;
 
@@ -13,6 +14,7 @@ public sealed class ModelCheckpoint : Callback
     private readonly int every;
     private readonly torch.Tensor? fixedNoise;
     private readonly IReadOnlyDictionary<string, string>? metadata;
+    private readonly Action<string>? log;
     private TrainingContext? context;
 
     /// <summary>Initializes a new instance of the <see cref="ModelCheckpoint"/> class.</summary>
@@ -21,13 +23,15 @@ public sealed class ModelCheckpoint : Callback
     /// <param name="every">Save every this many epochs (and always after the last one).</param>
     /// <param name="fixedNoise">The run's fixed preview noise, saved with each checkpoint; null for none.</param>
     /// <param name="metadata">Extra string metadata stored in each checkpoint (for example the run's configuration).</param>
-    public ModelCheckpoint(string directory, int keep = 3, int every = 1, torch.Tensor? fixedNoise = null, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <param name="log">Receives one line before and one after each save (with its duration), or null for silence.</param>
+    public ModelCheckpoint(string directory, int keep = 3, int every = 1, torch.Tensor? fixedNoise = null, IReadOnlyDictionary<string, string>? metadata = null, Action<string>? log = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
         Manager = new CheckpointManager(directory, keep);
         this.every = every;
         this.fixedNoise = fixedNoise;
         this.metadata = metadata;
+        this.log = log;
     }
 
     /// <summary>Gets the manager that writes the checkpoints.</summary>
@@ -47,7 +51,10 @@ public sealed class ModelCheckpoint : Callback
         if (model.StopTraining) return;
         int completed = epoch + 1;
         if (completed % every != 0 && completed != run.Epochs) return;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var checkpoint = TrainingCheckpoint.Capture(model, completed, completed * run.StepsPerEpoch, fixedNoise, metadata);
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"Saving checkpoint for epoch {completed} in {Manager.Directory}"));
         LastSaved = Manager.Save(checkpoint);
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"Saved checkpoint {LastSaved.File} ({LastSaved.Bytes} bytes, SHA-256 {LastSaved.Sha256[..12]}…) in {clock.Elapsed.TotalMilliseconds:F1} ms"));
     }
 }

@@ -164,6 +164,18 @@ public sealed class TrainingCheckpoint : IDisposable
         torch.set_rng_state(tensors[GlobalRngName]);
     }
 
+    /// <summary>Restores only the weights (for sampling or evaluation); optimizers and random states are left alone. Names and shapes are checked first.</summary>
+    /// <exception cref="InvalidDataException">The checkpoint was saved from a different architecture; every mismatching name and shape is listed.</exception>
+    public void RestoreWeightsInto(GanModel gan)
+    {
+        ArgumentNullException.ThrowIfNull(gan);
+        var problems = WeightProblems(gan);
+        if (problems.Count > 0)
+            throw new InvalidDataException(
+                $"Checkpoint '{Source}' does not match this GAN's architecture ({problems.Count} mismatches): {string.Join("; ", problems)}.");
+        gan.AssignWeights(tensors, Source);
+    }
+
     /// <summary>Releases the checkpoint's tensors.</summary>
     public void Dispose()
     {

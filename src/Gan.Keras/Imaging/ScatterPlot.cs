@@ -57,7 +57,7 @@ public static class ScatterPlot
         double lo = Math.Min(xs.DefaultIfEmpty(-1).Min(), ys.DefaultIfEmpty(-1).Min());
         double hi = Math.Max(xs.DefaultIfEmpty(1).Max(), ys.DefaultIfEmpty(1).Max());
         double margin = Math.Max(0.5, (hi - lo) * 0.25);
-        using var plot = new PlotCanvas(size + 48, size, lo - margin, hi + margin, lo - margin, hi + margin);
+        using var plot = new PlotCanvas(size, size, lo - margin, hi + margin, lo - margin, hi + margin);
         plot.DrawAxes(title, "x", "y");
         plot.ClipToPlot();
         var sample = new SKColor(31, 119, 180, 90);
