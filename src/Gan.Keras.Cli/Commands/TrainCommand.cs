@@ -23,11 +23,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Loss { get; init; }
 
         [CommandOption("--epochs <N>")]
-        [Description("Number of epochs. With --resume: how many MORE epochs to train (default: the rest of the planned run). Default: 20.")]
+        [Description("Number of epochs. With --resume: how many MORE epochs to train (default: the rest of the planned run). Default: 60.")]
         public int? Epochs { get; init; }
 
         [CommandOption("--batch-size <N>")]
-        [Description("Examples per training step. Default: 256.")]
+        [Description("Examples per training step. Default: 64.")]
         public int? BatchSize { get; init; }
 
         [CommandOption("--seed <N>")]

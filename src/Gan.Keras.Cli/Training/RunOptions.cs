@@ -24,9 +24,9 @@ internal sealed record RunOptions
 
     public string Loss { get; init; } = "bce";
 
-    public int Epochs { get; init; } = 20;
+    public int Epochs { get; init; } = 60;
 
-    public int BatchSize { get; init; } = 256;
+    public int BatchSize { get; init; } = 64;
 
     public long Seed { get; init; } = 42;
 

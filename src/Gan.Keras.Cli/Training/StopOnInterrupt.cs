@@ -1,5 +1,4 @@
 using Gan.Keras.Callbacks;
-using Spectre.Console;
 
 namespace Gan.Keras.Cli.Training;
 
@@ -10,13 +9,13 @@ namespace Gan.Keras.Cli.Training;
 /// </summary>
 internal sealed class StopOnInterrupt : Callback, IDisposable
 {
-    private readonly IAnsiConsole console;
+    private readonly Action<string> say;
     private readonly bool announce;
     private volatile bool requested;
 
-    public StopOnInterrupt(IAnsiConsole console, bool announce)
+    public StopOnInterrupt(Action<string> say, bool announce)
     {
-        this.console = console;
+        this.say = say;
         this.announce = announce;
         Console.CancelKeyPress += OnCancelKeyPress;
     }
@@ -36,6 +35,6 @@ internal sealed class StopOnInterrupt : Callback, IDisposable
         if (requested) return; // second Ctrl+C: let the process end now
         requested = true;
         e.Cancel = true;
-        if (announce) console.WriteLine("Ctrl+C: finishing this epoch and saving its checkpoint (press Ctrl+C again to stop at once).");
+        if (announce) say("Ctrl+C: finishing this epoch and saving its checkpoint (press Ctrl+C again to stop at once).");
     }
 }

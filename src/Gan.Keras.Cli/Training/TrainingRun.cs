@@ -66,7 +66,7 @@ internal sealed class TrainingRun
         using var noise = SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(data), options.Seed);
         options.Save(Path.Combine(outDir, RunOptions.RunFileName));
         if (verbosity != Verbosity.Quiet)
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}) into {outDir}"));
         return Train(options, data, gan, noise, startEpoch: 0, resumed: false);
     }
@@ -103,7 +103,7 @@ internal sealed class TrainingRun
         int target = moreEpochs is int more ? start + more : saved.Epochs;
         if (start >= target)
         {
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Nothing to do: '{directory}' has completed {start} of {saved.Epochs} planned epochs. Pass --epochs N to train N more."));
             return 0;
         }
@@ -111,7 +111,7 @@ internal sealed class TrainingRun
         options.Save(runFile);
         using var noise = checkpoint.FixedNoise?.clone() ?? SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(data), options.Seed);
         if (verbosity != Verbosity.Quiet)
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target}."));
         return Train(options, data, gan, noise, start, resumed: true);
     }
@@ -122,10 +122,12 @@ internal sealed class TrainingRun
         var modes = RunFactory.ModesFor(options.Data);
         if (verbosity == Verbosity.Verbose)
         {
-            console.WriteLine(options.Describe());
-            console.WriteLine(gan.Generator.Summary());
-            console.WriteLine(gan.Discriminator.Summary());
+            Console.Out.WriteLine(options.Describe());
+            Console.Out.WriteLine(gan.Generator.Summary());
+            Console.Out.WriteLine(gan.Discriminator.Summary());
         }
+        bool live = verbosity != Verbosity.Quiet && LiveProgress.Supported(console);
+        Action<string> say = live ? line => console.WriteLine(line) : line => Console.Out.WriteLine(line);
         string historyPath = Path.Combine(outDir, HistoryCsv);
         var lossPlot = new LossPlot(Path.Combine(outDir, LossesPng));
         if (resumed && File.Exists(historyPath))
@@ -135,12 +137,11 @@ internal sealed class TrainingRun
         var terminateOnNaN = new TerminateOnNaN();
         var metadata = new Dictionary<string, string> { ["run"] = File.ReadAllText(Path.Combine(outDir, RunOptions.RunFileName)) };
         var checkpoint = new ModelCheckpoint(Path.Combine(outDir, CheckpointFolder), options.Keep, every: 1, fixedNoise: noise, metadata: metadata,
-            log: verbosity == Verbosity.Verbose ? line => console.WriteLine(line) : null);
-        using var interrupt = new StopOnInterrupt(console, verbosity != Verbosity.Quiet);
+            log: verbosity == Verbosity.Verbose ? say : null);
+        using var interrupt = new StopOnInterrupt(say, verbosity != Verbosity.Quiet);
         var callbacks = new List<Callback> { new CsvLogger(historyPath, append: resumed), lossPlot, sampleGrid, tensorBoard, terminateOnNaN, checkpoint, interrupt };
 
         var clock = Stopwatch.StartNew();
-        bool live = verbosity != Verbosity.Quiet && LiveProgress.Supported(console);
         if (verbosity != Verbosity.Quiet && !live) callbacks.Insert(0, new ProgbarLogger(Console.Out, interactive: false));
         var history = live
             ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch))
@@ -153,7 +154,7 @@ internal sealed class TrainingRun
         if (interrupt.Requested)
         {
             string saved = checkpoint.LastSaved is { } entry ? $"{entry.File} (epoch {entry.Epoch})" : "none";
-            console.WriteLine($"Interrupted. Last checkpoint: {saved}. Continue with: gan train --resume {outDir}");
+            Console.Out.WriteLine($"Interrupted. Last checkpoint: {saved}. Continue with: gan train --resume {outDir}");
             return InterruptedExitCode;
         }
 
@@ -166,8 +167,8 @@ internal sealed class TrainingRun
         string picture = WriteSamples(gan, data, noise, modes, outDir, options.Seed);
         var last = history.Keys.Count > 0 ? history : null;
         string losses = last is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $": d_loss {last["d_loss"][^1]:F4}, g_loss {last["g_loss"][^1]:F4}");
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {ProgbarLogger.FormatDuration(clock.Elapsed)}{losses}."));
-        console.WriteLine($"Wrote to {outDir}: {picture}, {LossesPng}, {SamplesCsv}, {HistoryCsv}, {WeightsFile}, {CheckpointFolder}/{checkpoint.LastSaved?.File}, {SampleFolder}/epoch-*.png, {TensorBoardFolder}/");
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {ProgbarLogger.FormatDuration(clock.Elapsed)}{losses}."));
+        Console.Out.WriteLine($"Wrote to {outDir}: {picture}, {LossesPng}, {SamplesCsv}, {HistoryCsv}, {WeightsFile}, {CheckpointFolder}/{checkpoint.LastSaved?.File}, {SampleFolder}/epoch-*.png, {TensorBoardFolder}/");
         return 0;
     }
 
