@@ -35,8 +35,8 @@ public sealed class TensorBoard : Callback, IDisposable
         this.modes = modes;
     }
 
-    /// <summary>Gets the event file being written, or null before training starts.</summary>
-    public string? EventFilePath => writer?.Path;
+    /// <summary>Gets the event file written by the latest run, or null before training starts.</summary>
+    public string? EventFilePath { get; private set; }
 
     /// <inheritdoc />
     public override void OnTrainBegin(TrainingContext context)
@@ -44,6 +44,7 @@ public sealed class TensorBoard : Callback, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         writer?.Dispose();
         writer = new TensorBoardEventWriter(Path.Combine(logDirectory, "train"));
+        EventFilePath = writer.Path;
         stepsPerEpoch = context.StepsPerEpoch;
         step = context.InitialEpoch * context.StepsPerEpoch;
     }
