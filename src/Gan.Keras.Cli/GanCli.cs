@@ -18,9 +18,12 @@ public static class GanCli
     {
         ArgumentNullException.ThrowIfNull(args);
         bool verbose = args.Contains("--verbose") || args.Contains("-v");
+        // A console bound to the current Console.Out (tests and hosts may redirect it between runs).
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var app = new CommandApp();
         app.Configure(config =>
         {
+            config.ConfigureConsole(AnsiConsole.Console);
             config.SetApplicationName("gan");
             config.PropagateExceptions();
             config.UseStrictParsing();

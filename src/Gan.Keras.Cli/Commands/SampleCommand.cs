@@ -90,7 +90,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
             string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
             AtomicFile.WriteAllBytes(output, SamplePicture.Render(samples, RunFactory.ModesFor(options.Data), title));
         }
-        AnsiConsole.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {count} samples from {Path.Combine(checkpointDirectory, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
         return 0;
     }
