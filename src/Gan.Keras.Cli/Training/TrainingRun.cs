@@ -92,7 +92,7 @@ internal sealed class TrainingRun
         var device = RunFactory.ResolveDevice(options.Device);
         var manager = new CheckpointManager(Path.Combine(directory, CheckpointFolder), options.Keep);
         if (!CheckpointManager.Exists(manager.Directory))
-            throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first epoch ended. Start it again with --out {directory} after deleting the folder.");
+            throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed);
         using var gan = RunFactory.CreateGan(options.Model ?? RunFactory.DefaultModelFor(options.Data), options.Loss, data.ElementShape, options.Seed);

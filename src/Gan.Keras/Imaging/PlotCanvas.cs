@@ -94,6 +94,13 @@ internal sealed class PlotCanvas : IDisposable
         if (points.Count == 1 && double.IsFinite(points[0].Y)) DrawDot(points[0].X, points[0].Y, color, width * 1.5f);
     }
 
+    /// <summary>Draws many dots with one paint (one native call): much faster than a dot at a time.</summary>
+    public void DrawDots(IEnumerable<(double X, double Y)> points, SKColor color, float radius)
+    {
+        using var paint = new SKPaint { Color = color, StrokeWidth = radius * 2, StrokeCap = SKStrokeCap.Round, Style = SKPaintStyle.Stroke, IsAntialias = true };
+        canvas.DrawPoints(SKPointMode.Points, points.Select(p => new SKPoint(X(p.X), Y(p.Y))).ToArray(), paint);
+    }
+
     public void DrawDot(double x, double y, SKColor color, float radius)
     {
         using var paint = new SKPaint { Color = color, Style = SKPaintStyle.Fill, IsAntialias = true };

@@ -61,8 +61,7 @@ public static class ScatterPlot
         plot.DrawAxes(title, "x", "y");
         plot.ClipToPlot();
         var sample = new SKColor(31, 119, 180, 90);
-        for (int i = 0; i < xy.Length; i += 2)
-            if (double.IsFinite(xy[i]) && double.IsFinite(xy[i + 1])) plot.DrawDot(xy[i], xy[i + 1], sample, 2f);
+        plot.DrawDots(Enumerable.Range(0, xy.Length / 2).Select(i => (xy[2 * i], xy[2 * i + 1])).Where(p => double.IsFinite(p.Item1) && double.IsFinite(p.Item2)), sample, 2f);
         var mode = new SKColor(214, 39, 40);
         if (modes is not null)
             for (int k = 0; k < modes.GetLength(0); k++) plot.DrawRing(modes[k, 0], modes[k, 1], mode, 7f);
