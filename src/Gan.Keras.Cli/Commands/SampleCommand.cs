@@ -73,6 +73,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
             ? manager.Latest ?? throw new InvalidDataException($"Checkpoint manifest '{manager.ManifestPath}' lists no checkpoint.")
             : manager.Entries.FirstOrDefault(e => e.File == Path.GetFileName(file))
                 ?? throw new InvalidDataException($"'{file}' is not listed in '{manager.ManifestPath}', so its hash cannot be verified. Use one of: {string.Join(", ", manager.Entries.Select(e => e.File))}.");
+        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
         using var gan = RunFactory.CreateGan(model, options.Loss, sampleShape, options.Seed);
         using (var checkpoint = manager.Load(entry))

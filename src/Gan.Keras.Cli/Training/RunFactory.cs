@@ -43,6 +43,9 @@ internal static class RunFactory
     /// <summary>Gets the preset used when <c>--model</c> is not given: <c>mlp-small</c> for 2-D data, <c>mlp</c> for images.</summary>
     public static string DefaultModelFor(string data) => DataKind(data) == "mnist" ? "mlp" : "mlp-small";
 
+    /// <summary>Gets the libtorch thread count a preset runs with: 1 for the small 2-D MLP (see <see cref="TorchThreads"/>), else libtorch's default (null).</summary>
+    public static int? ThreadsFor(string model) => model == "mlp-small" ? 1 : null;
+
     /// <summary>Loads the training data named by <paramref name="data"/>.</summary>
     public static InMemoryDataset LoadData(string data, long seed)
     {

@@ -60,6 +60,7 @@ internal sealed class TrainingRun
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed);
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
+        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
@@ -93,9 +94,11 @@ internal sealed class TrainingRun
         var manager = new CheckpointManager(Path.Combine(directory, CheckpointFolder), options.Keep);
         if (!CheckpointManager.Exists(manager.Directory))
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
+        string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
+        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed);
-        using var gan = RunFactory.CreateGan(options.Model ?? RunFactory.DefaultModelFor(options.Data), options.Loss, data.ElementShape, options.Seed);
+        using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
         using var checkpoint = manager.LoadLatest();
         checkpoint.RestoreInto(gan);

@@ -35,7 +35,8 @@ public static class LineChart
         double yMin = finite.Count > 0 ? finite.Min() : 0, yMax = finite.Count > 0 ? finite.Max() : 1;
         double pad = (yMax - yMin) * 0.05;
         double xMin = x.Count > 0 ? x.Min() : 0, xMax = x.Count > 0 ? x.Max() : 1;
-        using var plot = new PlotCanvas(width, height, xMin, xMax, yMin - pad, yMax + pad);
+        // Extra room at the top keeps the legend (top right) off the lines.
+        using var plot = new PlotCanvas(width, height, xMin, xMax, yMin - pad, yMax + pad * 5);
         plot.DrawAxes(title, xLabel, yLabel);
         plot.ClipToPlot();
         var legend = new List<(string, SkiaSharp.SKColor)>();
