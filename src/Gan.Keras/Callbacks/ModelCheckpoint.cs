@@ -51,9 +51,9 @@ public sealed class ModelCheckpoint : Callback
         if (model.StopTraining) return;
         int completed = epoch + 1;
         if (completed % every != 0 && completed != run.Epochs) return;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var checkpoint = TrainingCheckpoint.Capture(model, completed, completed * run.StepsPerEpoch, fixedNoise, metadata);
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"Saving checkpoint for epoch {completed} in {Manager.Directory}"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         LastSaved = Manager.Save(checkpoint);
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"Saved checkpoint {LastSaved.File} ({LastSaved.Bytes} bytes, SHA-256 {LastSaved.Sha256[..12]}…) in {clock.Elapsed.TotalMilliseconds:F1} ms"));
     }
