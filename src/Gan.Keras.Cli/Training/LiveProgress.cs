@@ -35,10 +35,10 @@ internal sealed class LiveProgress : Callback
             .HideCompleted(true)
             .Columns(
                 new TaskDescriptionColumn { Alignment = Justify.Left },
-                new ProgressBarColumn { Width = 24 },
+                new ProgressBarColumn { Width = 20 },
                 new StepsColumn(),
                 new SpeedColumn(),
-                new RemainingTimeColumn(),
+                new EtaColumn(),
                 new LogsColumn())
             .Start(ctx => train(new LiveProgress(console, ctx)));
     }
@@ -87,9 +87,16 @@ internal sealed class LiveProgress : Callback
             new Text(task.Speed is double speed ? string.Create(CultureInfo.InvariantCulture, $"{speed:F1} steps/s") : "– steps/s", new Style(Color.Grey));
     }
 
+    private sealed class EtaColumn : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(task.RemainingTime is TimeSpan eta ? "ETA " + ProgbarLogger.FormatDuration(eta) : "ETA –", new Style(Color.Grey));
+    }
+
+    /// <summary>The current step's losses and scores; cut with an ellipsis rather than wrapped on a narrow terminal.</summary>
     private sealed class LogsColumn : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Tag as string ?? string.Empty);
+            new Text(task.Tag as string ?? string.Empty) { Overflow = Overflow.Ellipsis };
     }
 }

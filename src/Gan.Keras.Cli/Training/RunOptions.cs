@@ -92,7 +92,7 @@ internal sealed record RunOptions
             ["keep"] = Keep,
         };
         if (SampleShape is not null) root["sample-shape"] = new JsonArray(SampleShape.Select(d => (JsonNode)d).ToArray());
-        Saving.AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Saving.AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 
     /// <summary>The settings as one line, for the run's header and the checkpoint metadata.</summary>

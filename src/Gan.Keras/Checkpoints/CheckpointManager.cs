@@ -178,7 +178,7 @@ public sealed class CheckpointManager
             });
         }
         var root = new JsonObject { ["format"] = ManifestFormat, ["latest"] = entries.Count > 0 ? entries[^1].File : null, ["checkpoints"] = list };
-        AtomicFile.WriteAllText(ManifestPath, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(ManifestPath, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 
     private void DeleteUnlisted(IReadOnlyList<CheckpointEntry> kept)
