@@ -66,7 +66,7 @@ public sealed class BatchNormalization : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new BatchNormalizationConfig(Momentum, Epsilon, Center, Scale, Name);
+    public override LayerConfig GetConfig() => new BatchNormalizationConfig(Momentum, Epsilon, Center, Scale, ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

@@ -90,7 +90,7 @@ public sealed class Concatenate : Layer
         throw new InvalidOperationException($"Layer '{Name}' (Concatenate) has several inputs: use ComputeOutputShape(IReadOnlyList<IReadOnlyList<long>>).");
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new ConcatenateConfig(Axis, Name);
+    public override LayerConfig GetConfig() => new ConcatenateConfig(Axis, ConfigName);
 
     private int ResolveAxis(long rank)
     {

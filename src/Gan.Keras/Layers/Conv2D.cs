@@ -114,7 +114,7 @@ public sealed class Conv2D : Layer, IKernelLayer
     }
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new Conv2DConfig(Filters, KernelSize, Strides, Padding, ActivationName, UseBias, Name);
+    public override LayerConfig GetConfig() => new Conv2DConfig(Filters, KernelSize, Strides, Padding, ActivationName, UseBias, ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

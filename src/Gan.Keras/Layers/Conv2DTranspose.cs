@@ -119,7 +119,7 @@ public sealed class Conv2DTranspose : Layer, IKernelLayer
     }
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new Conv2DTransposeConfig(Filters, KernelSize, Strides, Padding, OutputPadding, ActivationName, UseBias, Name);
+    public override LayerConfig GetConfig() => new Conv2DTransposeConfig(Filters, KernelSize, Strides, Padding, OutputPadding, ActivationName, UseBias, ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

@@ -58,7 +58,7 @@ public sealed class Dense : Layer, IKernelLayer
         inputShape.Take(inputShape.Count - 1).Append(Units).ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new DenseConfig(Units, ActivationName, UseBias, Name);
+    public override LayerConfig GetConfig() => new DenseConfig(Units, ActivationName, UseBias, ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

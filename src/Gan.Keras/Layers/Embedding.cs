@@ -47,7 +47,7 @@ public sealed class Embedding : Layer, IKernelLayer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.Append(OutputDim).ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new EmbeddingConfig(InputDim, OutputDim, Name);
+    public override LayerConfig GetConfig() => new EmbeddingConfig(InputDim, OutputDim, ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

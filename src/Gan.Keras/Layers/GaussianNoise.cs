@@ -34,7 +34,7 @@ public sealed class GaussianNoise : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new GaussianNoiseConfig(Stddev, Seed, Name);
+    public override LayerConfig GetConfig() => new GaussianNoiseConfig(Stddev, Seed, ConfigName);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)

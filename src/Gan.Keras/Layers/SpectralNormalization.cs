@@ -64,7 +64,7 @@ public sealed class SpectralNormalization : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => layer.ComputeOutputShape(inputShape);
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new SpectralNormalizationConfig(layer.GetConfig(), PowerIterations, Name);
+    public override LayerConfig GetConfig() => new SpectralNormalizationConfig(layer.GetConfig(), PowerIterations, ConfigName);
 
     /// <inheritdoc />
     protected override void BuildWeights(IReadOnlyList<long> inputShape)

@@ -49,7 +49,7 @@ public sealed class UpSampling2D : Layer
     }
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new UpSampling2DConfig(Size, Interpolation, Name);
+    public override LayerConfig GetConfig() => new UpSampling2DConfig(Size, Interpolation, ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)
