@@ -25,5 +25,5 @@ public sealed class RandomUniform : Initializer
 
     /// <inheritdoc />
     protected override void Fill(torch.Tensor tensor, long fanIn, long fanOut, torch.Generator? generator) =>
-        torch.nn.init.uniform_(tensor, Minval, Maxval, generator);
+        tensor.uniform_(Minval, Maxval, generator); // Tensor.uniform_ honours the generator; TorchSharp 0.107's nn.init.uniform_ ignores it.
 }
