@@ -202,7 +202,7 @@ public class GanModel : IDisposable
     /// <summary>Trains for <paramref name="epochs"/> epochs (the index to stop before, as Keras's <c>epochs</c>).</summary>
     /// <param name="dataset">The real data; its elements must match the discriminator's input.</param>
     /// <param name="epochs">The epoch to stop before.</param>
-    /// <param name="batchSize">Examples per step.</param>
+    /// <param name="batchSize">Examples per discriminator update; with <see cref="DiscriminatorSteps"/> = n, each step takes n batches.</param>
     /// <param name="callbacks">Callbacks; a <see cref="History"/> is always added and returned.</param>
     /// <param name="shuffle">Whether to shuffle each epoch (with the model's seeded generator).</param>
     /// <param name="initialEpoch">The epoch to start at (resuming).</param>
