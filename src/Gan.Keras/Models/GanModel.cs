@@ -522,7 +522,8 @@ public class GanModel : IDisposable
         var discriminatorInput = DiscriminatorInputShape(elementShape);
         if (Discriminator.Built && !Shapes.Equal(Discriminator.InputShape!, discriminatorInput))
             throw new IncompatibleInputException(
-                $"The discriminator '{Discriminator.Name}' expects examples of shape {Shapes.FormatWithBatch(Discriminator.InputShape!)}, but the dataset's examples make inputs of shape {Shapes.FormatWithBatch(discriminatorInput)}. " +
+                $"The discriminator '{Discriminator.Name}' expects examples of shape {Shapes.FormatWithBatch(Discriminator.InputShape!)}, but the dataset's examples have shape {Shapes.FormatWithBatch(elementShape)}" +
+                (Shapes.Equal(discriminatorInput, elementShape) ? ". " : $", which makes discriminator inputs of shape {Shapes.FormatWithBatch(discriminatorInput)}. ") +
                 "Flatten or reshape the data (or the discriminator's input) so they match.",
                 Discriminator.InputShape!, discriminatorInput);
         if (!Shapes.Equal(generated, elementShape))
