@@ -74,7 +74,7 @@ public static class ParityRunner
         var discriminator = KerasMlpGanFactory.BuildModel(MlpSpec.FromTrace(trace, "discriminator"), "discriminator");
         using var gan = new RecordingGanModel(generator, discriminator, (int)generator.InputShape![0]) { DiscriminatorSteps = nCritic };
         gan.AssignWeights(trace.Weights("init"), trace.Path);
-        Adam NewAdam() => new(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), AdamUpdateRule.Algorithm1);
+        Adam NewAdam() => new(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), AdamUpdateRule.Algorithm1, BetaPowersFromMetadata(trace));
         gan.Compile(NewAdam(), NewAdam(), new WassersteinGpLoss(trace.Number("gp_weight")));
         using var noise = new RecordedNoiseSource();
         for (int s = 0; s < generatorSteps; s++)
@@ -184,7 +184,7 @@ public static class ParityRunner
         var rule = AdamRuleFromMetadata(trace);
         double clip = trace.Optional("bce_clip_epsilon") is null ? 1e-7 : trace.Number("bce_clip_epsilon");
         using var gan = KerasMlpGanFactory.Create(g, d, init,
-            () => new Adam(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), rule),
+            () => new Adam(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), rule, BetaPowersFromMetadata(trace)),
             BceFromMetadata(trace, clip));
         var (real, zD, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_d"), trace.Tensor("batches.z_g"));
         int steps = (int)real.shape[0];
@@ -196,6 +196,15 @@ public static class ParityRunner
             gLosses[k] = (float)gan.TrainGenerator(zG[k]);
         }
         return (dLosses, gLosses, gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()));
+    }
+
+    /// <summary>Reads how βᵗ was computed from <c>adam_update</c> ("kept as float32 running product" in TensorFlow.js traces).</summary>
+    public static BetaPowerPrecision BetaPowersFromMetadata(GoldenTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        string formula = trace.Optional("adam_update") ?? string.Empty;
+        if (formula.Contains("float32 running product", StringComparison.Ordinal)) return BetaPowerPrecision.Float32RunningProduct;
+        return trace.Semantics == "keras" ? BetaPowerPrecision.VariableDtype : BetaPowerPrecision.DoublePrecision;
     }
 
     /// <summary>The trace's probability BCE: TensorFlow.js's logit round trip when its <c>bce_impl</c> says so, else Keras's.</summary>

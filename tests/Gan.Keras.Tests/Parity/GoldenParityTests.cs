@@ -45,5 +45,7 @@ public class GoldenParityTests
         Assert.Equal(Gan.Keras.Optimizers.AdamUpdateRule.Algorithm1, rule);
         Assert.StartsWith("Gan.Keras", report.Implementation, StringComparison.Ordinal);
         Assert.True(report.DLossFirst5 <= 1e-4 && report.GLossFirst5 <= 1e-4, report.ToJson());
+        // With TensorFlow.js's float32 running product for βᵗ, every step matches to float rounding (3.6e-7 measured).
+        Assert.True(Math.Max(report.DLossAll, report.GLossAll) <= 1e-5, report.ToJson());
     }
 }
