@@ -11,9 +11,10 @@
 // D 784→512→256→1 (ReLU, sigmoid output), binary cross-entropy, two Adam(2e-4, beta1 0.5).
 //
 // Part 1 writes the loop by hand with GradientTape (as the article does); part 2 trains the same model with
-// GanModel.Fit. Usage: dotnet run --project examples/SeedKerasStyle -- [mnist-folder] [--epochs N] [--out grid.png]
+// GanModel.Fit. Usage: dotnet run --project examples/SeedKerasStyle -- [mnist-dir] [--epochs N] [--limit N] [--threads N] [--out grid.png]
 using Gan.Keras;
 using Gan.Keras.Data;
+using Gan.Keras.Examples;
 using Gan.Keras.Imaging;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
@@ -22,85 +23,85 @@ using Gan.Keras.Optimizers;
 using Gan.Keras.Training;
 using TorchSharp;
 
-var options = ExampleArguments.Parse(args, defaultOut: "seed-keras-style.png");
-RandomSeed.Set(options.Seed);
-using var data = Mnist.Load(options.MnistFolder, flatten: true, limit: options.Limit);
-const int latentDim = 100, batchSize = 64;
+return ExampleRunner.Run(args, "SeedKerasStyle", defaultEpochs: 5, defaultBatchSize: 64, Train);
 
-Sequential MakeGenerator() => new(new Layer[]
+static void Train(ExampleOptions options)
 {
-    new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(784, "tanh"),
-}, inputShape: new long[] { latentDim }, name: "generator");
+    RandomSeed.Set(options.Seed);
+    using var data = Mnist.Load(options.DataPath, flatten: true, limit: options.Limit);
+    const int latentDim = 100;
+    int batchSize = options.BatchSize;
 
-Sequential MakeDiscriminator() => new(new Layer[]
-{
-    new Dense(512, "relu"), new Dense(256, "relu"), new Dense(1, "sigmoid"),
-}, inputShape: new long[] { 784 }, name: "discriminator");
-
-// ---- Part 1: the article's GradientTape loop, corrected ----
-Console.WriteLine("Part 1: GradientTape loop");
-using (var generator = MakeGenerator())
-using (var discriminator = MakeDiscriminator())
-{
-    Console.Write(generator.Summary());
-    var lossFn = new BinaryCrossentropy(fromLogits: false);
-    var generatorOptimizer = new Adam(2e-4, beta1: 0.5);
-    var discriminatorOptimizer = new Adam(2e-4, beta1: 0.5);
-    using var random = new torch.Generator((ulong)options.Seed, torch.CPU);
-    for (int epoch = 0; epoch < options.Epochs; epoch++)
+    Sequential MakeGenerator() => new(new Layer[]
     {
-        double dSum = 0, gSum = 0;
-        int steps = 0;
-        foreach (var batch in data.GetBatches(batchSize, shuffle: true, generator: random))
+        new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(784, "tanh"),
+    }, inputShape: new long[] { latentDim }, name: "generator");
+
+    Sequential MakeDiscriminator() => new(new Layer[]
+    {
+        new Dense(512, "relu"), new Dense(256, "relu"), new Dense(1, "sigmoid"),
+    }, inputShape: new long[] { 784 }, name: "discriminator");
+
+    // ---- Part 1: the article's GradientTape loop, corrected ----
+    Console.WriteLine("Part 1: GradientTape loop");
+    using (var generator = MakeGenerator())
+    using (var discriminator = MakeDiscriminator())
+    {
+        Console.Write(generator.Summary());
+        var lossFn = new BinaryCrossentropy(fromLogits: false);
+        var generatorOptimizer = new Adam(2e-4, beta1: 0.5);
+        var discriminatorOptimizer = new Adam(2e-4, beta1: 0.5);
+        using var random = new torch.Generator((ulong)options.Seed, torch.CPU);
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
-            using var scope = torch.NewDisposeScope();
-            var real = batch.Features;
-            long n = real.shape[0];
-
-            float dLoss;
-            using (var tape = new GradientTape())
+            double dSum = 0, gSum = 0;
+            int steps = 0;
+            foreach (var batch in data.GetBatches(batchSize, shuffle: true, generator: random))
             {
-                var fake = generator.Call(torch.randn(new[] { n, latentDim }, generator: random), training: true).detach();
-                var loss = lossFn.Call(torch.ones(n, 1), discriminator.Call(real, training: true))
-                         + lossFn.Call(torch.zeros(n, 1), discriminator.Call(fake, training: true));
-                discriminatorOptimizer.ApplyGradients(tape.Gradient(loss, discriminator.TrainableVariables), discriminator.TrainableVariables);
-                dLoss = loss.item<float>();
-            }
+                using var scope = torch.NewDisposeScope();
+                var real = batch.Features;
+                long n = real.shape[0];
 
-            float gLoss;
-            using (var tape = new GradientTape())
-            {
-                var output = discriminator.Call(generator.Call(torch.randn(new[] { n, latentDim }, generator: random), training: true), training: true);
-                var loss = lossFn.Call(torch.ones(n, 1), output);
-                generatorOptimizer.ApplyGradients(tape.Gradient(loss, generator.TrainableVariables), generator.TrainableVariables);
-                gLoss = loss.item<float>();
+                float dLoss;
+                using (var tape = new GradientTape())
+                {
+                    var fake = generator.Call(torch.randn(new[] { n, latentDim }, generator: random), training: true).detach();
+                    var loss = lossFn.Call(torch.ones(n, 1), discriminator.Call(real, training: true))
+                             + lossFn.Call(torch.zeros(n, 1), discriminator.Call(fake, training: true));
+                    discriminatorOptimizer.ApplyGradients(tape.Gradient(loss, discriminator.TrainableVariables), discriminator.TrainableVariables);
+                    dLoss = loss.item<float>();
+                }
+
+                float gLoss;
+                using (var tape = new GradientTape())
+                {
+                    var output = discriminator.Call(generator.Call(torch.randn(new[] { n, latentDim }, generator: random), training: true), training: true);
+                    var loss = lossFn.Call(torch.ones(n, 1), output);
+                    generatorOptimizer.ApplyGradients(tape.Gradient(loss, generator.TrainableVariables), generator.TrainableVariables);
+                    gLoss = loss.item<float>();
+                }
+                dSum += dLoss;
+                gSum += gLoss;
+                steps++;
             }
-            dSum += dLoss;
-            gSum += gLoss;
-            steps++;
+            Console.WriteLine($"epoch {epoch + 1}/{options.Epochs}  d_loss {dSum / steps:F4}  g_loss {gSum / steps:F4}");
         }
-        Console.WriteLine($"epoch {epoch + 1}/{options.Epochs}  d_loss {dSum / steps:F4}  g_loss {gSum / steps:F4}");
+        using var noGrad = torch.no_grad();
+        using var samples = generator.Call(torch.randn(new long[] { 64, latentDim }, generator: random));
+        ImageGrid.SavePng(options.Output, samples);
+        Console.WriteLine($"Wrote {options.Output}");
     }
-    using var noGrad = torch.no_grad();
-    using var samples = generator.Call(torch.randn(new long[] { 64, latentDim }, generator: random));
-    ImageGrid.SavePng(options.OutputPng, samples);
-    Console.WriteLine($"Wrote {options.OutputPng}");
+
+    // ---- Part 2: the same model through GanModel.Fit ----
+    Console.WriteLine("Part 2: GanModel.Fit");
+    using (var gan = new GanModel(MakeGenerator(), MakeDiscriminator(), latentDim, seed: options.Seed))
+    {
+        gan.Compile(new Adam(2e-4, beta1: 0.5), new Adam(2e-4, beta1: 0.5), new BinaryCrossentropy(fromLogits: false));
+        var history = gan.Fit(data, epochs: options.Epochs, batchSize: batchSize, callbacks: new[] { new EpochPrinter() });
+        string fitPng = Path.ChangeExtension(options.Output, null) + "-fit.png";
+        using var samples = gan.Generate(64, seed: options.Seed);
+        ImageGrid.SavePng(fitPng, samples);
+        Console.WriteLine($"Wrote {fitPng}; final D(x) {history["d_real"][^1]:F3}, D(G(z)) {history["d_fake"][^1]:F3}");
+    }
 }
 
-// ---- Part 2: the same model through GanModel.Fit ----
-Console.WriteLine("Part 2: GanModel.Fit");
-using (var gan = new GanModel(MakeGenerator(), MakeDiscriminator(), latentDim, seed: options.Seed))
-{
-    gan.Compile(new Adam(2e-4, beta1: 0.5), new Adam(2e-4, beta1: 0.5), new BinaryCrossentropy(fromLogits: false));
-    var history = gan.Fit(data, epochs: options.Epochs, batchSize: batchSize, callbacks: new[] { new EpochPrinter() });
-    string fitPng = Path.ChangeExtension(options.OutputPng, null) + "-fit.png";
-    using var samples = gan.Generate(64, seed: options.Seed);
-    ImageGrid.SavePng(fitPng, samples);
-    Console.WriteLine($"Wrote {fitPng}; final D(x) {history["d_real"][^1]:F3}, D(G(z)) {history["d_fake"][^1]:F3}");
-}
-
-internal sealed class EpochPrinter : Gan.Keras.Callbacks.Callback
-{
-    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) =>
-        Console.WriteLine($"epoch {epoch + 1}  d_loss {logs["d_loss"]:F4}  g_loss {logs["g_loss"]:F4}  D(x) {logs["d_real"]:F3}  D(G(z)) {logs["d_fake"]:F3}");
-}

@@ -8,63 +8,67 @@
 // Architecture and hyperparameters are the article's: G 100→128→256→512→1024→784 with LeakyReLU(0.2),
 // D 784→512→256→1 with LeakyReLU(0.2) and Sigmoid, BCELoss, Adam(lr 2e-4, betas 0.5/0.999).
 //
-// Usage: dotnet run --project examples/SeedTorchStyle -- [mnist-folder] [--epochs N] [--out grid.png]
+// Usage: dotnet run --project examples/SeedTorchStyle -- [mnist-dir] [--epochs N] [--limit N] [--threads N] [--out grid.png]
 using Gan.Keras.Data;
+using Gan.Keras.Examples;
 using Gan.Keras.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
-var options = ExampleArguments.Parse(args, defaultOut: "seed-torch-style.png");
-torch.manual_seed(options.Seed);
-using var data = Mnist.Load(options.MnistFolder, flatten: true, limit: options.Limit);
+return ExampleRunner.Run(args, "SeedTorchStyle", defaultEpochs: 5, defaultBatchSize: 64, Train);
 
-using var generator = new Generator();
-using var discriminator = new Discriminator();
-using var bce = nn.BCELoss();
-using var optimizerG = optim.Adam(generator.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
-using var optimizerD = optim.Adam(discriminator.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
-using var shuffle = new torch.Generator((ulong)options.Seed, torch.CPU);
-const int batchSize = 64;
-
-for (int epoch = 0; epoch < options.Epochs; epoch++)
+static void Train(ExampleOptions options)
 {
-    double dSum = 0, gSum = 0;
-    int steps = 0;
-    foreach (var batch in data.GetBatches(batchSize, shuffle: true, generator: shuffle))
+    torch.manual_seed(options.Seed);
+    using var data = Mnist.Load(options.DataPath, flatten: true, limit: options.Limit);
+
+    using var generator = new Generator();
+    using var discriminator = new Discriminator();
+    using var bce = nn.BCELoss();
+    using var optimizerG = optim.Adam(generator.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
+    using var optimizerD = optim.Adam(discriminator.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
+    using var shuffle = new torch.Generator((ulong)options.Seed, torch.CPU);
+    int batchSize = options.BatchSize;
+
+    for (int epoch = 0; epoch < options.Epochs; epoch++)
     {
-        using var scope = NewDisposeScope();
-        var real = batch.Features;
-        var ones = torch.ones(real.shape[0], 1);
-        var zeros = torch.zeros(real.shape[0], 1);
+        double dSum = 0, gSum = 0;
+        int steps = 0;
+        foreach (var batch in data.GetBatches(batchSize, shuffle: true, generator: shuffle))
+        {
+            using var scope = NewDisposeScope();
+            var real = batch.Features;
+            var ones = torch.ones(real.shape[0], 1);
+            var zeros = torch.zeros(real.shape[0], 1);
 
-        // Discriminator: real → 1, generated (detached) → 0.
-        optimizerD.zero_grad();
-        var fake = generator.forward(torch.randn(real.shape[0], 100)).detach();
-        var dLoss = bce.forward(discriminator.forward(real), ones) + bce.forward(discriminator.forward(fake), zeros);
-        dLoss.backward();
-        optimizerD.step();
+            // Discriminator: real → 1, generated (detached) → 0.
+            optimizerD.zero_grad();
+            var fake = generator.forward(torch.randn(real.shape[0], 100)).detach();
+            var dLoss = bce.forward(discriminator.forward(real), ones) + bce.forward(discriminator.forward(fake), zeros);
+            dLoss.backward();
+            optimizerD.step();
 
-        // Generator: make the discriminator say "real" (non-saturating loss).
-        optimizerG.zero_grad();
-        var gLoss = bce.forward(discriminator.forward(generator.forward(torch.randn(real.shape[0], 100))), ones);
-        gLoss.backward();
-        optimizerG.step();
+            // Generator: make the discriminator say "real" (non-saturating loss).
+            optimizerG.zero_grad();
+            var gLoss = bce.forward(discriminator.forward(generator.forward(torch.randn(real.shape[0], 100))), ones);
+            gLoss.backward();
+            optimizerG.step();
 
-        dSum += dLoss.item<float>();
-        gSum += gLoss.item<float>();
-        steps++;
+            dSum += dLoss.item<float>();
+            gSum += gLoss.item<float>();
+            steps++;
+        }
+        Console.WriteLine($"epoch {epoch + 1}/{options.Epochs}  d_loss {dSum / steps:F4}  g_loss {gSum / steps:F4}");
     }
-    Console.WriteLine($"epoch {epoch + 1}/{options.Epochs}  d_loss {dSum / steps:F4}  g_loss {gSum / steps:F4}");
-}
 
-generator.eval();
-using (no_grad())
-using (var samples = torch.tanh(generator.forward(torch.randn(64, 100))))
-{
-    // The article's generator has no output activation; tanh maps its output into the data's [-1, 1] for display.
-    ImageGrid.SavePng(options.OutputPng, samples);
+    generator.eval();
+    using (no_grad())
+    using (var samples = torch.tanh(generator.forward(torch.randn(64, 100))))
+    {
+        // The article's generator has no output activation; tanh maps its output into the data's [-1, 1] for display.
+        ImageGrid.SavePng(options.Output, samples);
+    }
 }
-Console.WriteLine($"Wrote {options.OutputPng}");
 
 /// <summary>The article's generator: 100 → 128 → 256 → 512 → 1024 → 784, LeakyReLU(0.2), linear output.</summary>
 internal sealed class Generator : nn.Module<Tensor, Tensor>
