@@ -23,9 +23,9 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     /// <summary>Initializes a new instance of the <see cref="Layer"/> class.</summary>
     /// <param name="name">The layer's name; when null, the containing model names it (<c>dense_0</c>, <c>dense_1</c>, ...).</param>
-    protected Layer(string? name) : base(name ?? "layer")
+    protected Layer(string? name) : base(string.IsNullOrEmpty(name) ? "layer" : name)
     {
-        if (name is not null) ValidateName(name);
+        if (!string.IsNullOrEmpty(name)) ValidateName(name);
         Name = name ?? string.Empty;
     }
 
@@ -113,6 +113,9 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <summary>Gets the layer's configuration: a plain record that <see cref="LayerConfig.CreateLayer"/> turns back into an equivalent layer.</summary>
     public abstract LayerConfig GetConfig();
 
+    /// <summary>Gets the name to store in a configuration: the layer's name, or null when it has none yet (so the copy is named by its model too).</summary>
+    protected string? ConfigName => Name.Length == 0 ? null : Name;
+
     /// <summary>Computes the output. Only called once the layer is built and the input is checked.</summary>
     protected virtual torch.Tensor CallCore(torch.Tensor inputs, bool training) =>
         throw new NotSupportedException($"{GetType().Name} must override CallCore (a layer) or Call (a model).");
@@ -138,10 +141,11 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(initializer);
         var (fanIn, fanOut) = fans ?? Initializer.ComputeFans(shape);
-        var values = initializer.Create(shape, fanIn, fanOut);
+        // Weights live as long as the layer: detached from any dispose scope the build happens to run in.
+        var values = initializer.Create(shape, fanIn, fanOut).DetachFromDisposeScope();
         if (trainable)
         {
-            var parameter = new Parameter(values, requires_grad: true);
+            var parameter = (Parameter)new Parameter(values, requires_grad: true).DetachFromDisposeScope();
             register_parameter(name, parameter);
             trainableWeights.Add(parameter);
             return parameter;
