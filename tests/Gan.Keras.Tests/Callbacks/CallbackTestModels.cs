@@ -13,7 +13,7 @@ internal sealed class ScriptedGan : GanModel
         : base(TinyGan.Create().Generator, TinyGan.Create().Discriminator, TinyGan.LatentDim, seed: 1)
     {
         this.dLoss = dLoss;
-        Compile(new Optimizers.SGD(0.1), new Optimizers.SGD(0.1), new Losses.BinaryCrossentropy(fromLogits: true));
+        Compile(new Gan.Keras.Optimizers.SGD(0.1), new Gan.Keras.Optimizers.SGD(0.1), new Gan.Keras.Losses.BinaryCrossentropy(fromLogits: true));
     }
 
     public override IReadOnlyDictionary<string, double> TrainStep(Batch batch)
