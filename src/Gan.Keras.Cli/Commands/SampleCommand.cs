@@ -3,6 +3,8 @@ using System.Globalization;
 using Gan.Keras.Checkpoints;
 using Gan.Keras.Cli.Training;
 using Gan.Keras.Imaging;
+using Gan.Keras.Models;
+using TorchSharp;
 using Gan.Keras.Saving;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -19,7 +21,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         public string? Checkpoint { get; init; }
 
         [CommandOption("-n|--count <N>")]
-        [Description("How many samples (also written --n N). Default: 64 (or the number of --labels).")]
+        [Description("How many samples (also written --n N). Default: 64; for a conditional model, samples per label (default 8).")]
         public int? Count { get; init; }
 
         [CommandOption("--out <FILE>")]
@@ -31,7 +33,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         public long? Seed { get; init; }
 
         [CommandOption("--labels <LIST>")]
-        [Description("Class labels, comma-separated (0,1,2,...), one per sample; conditional models only.")]
+        [Description("Class labels, comma-separated (0,1,2,...): one grid row per label. Conditional models only; default: every class.")]
         public string? Labels { get; init; }
 
         [CommandOption("--device <DEVICE>")]
@@ -61,9 +63,6 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         var options = RunOptions.Load(Path.Combine(runDirectory, RunOptions.RunFileName), new RunOptions(), isRunFile: true);
         int[]? labels = ParseLabels(settings.Labels);
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
-        if (labels is not null)
-            throw new UsageException($"--labels: this run's model '{model}' is not conditional, so it cannot generate given labels. Only conditional models take --labels.");
-        int count = settings.Count ?? labels?.Length ?? 64;
         var sampleShape = options.SampleShape
             ?? throw new InvalidDataException($"'{Path.Combine(runDirectory, RunOptions.RunFileName)}' has no 'sample-shape'; it was not written by `gan train`.");
         var device = RunFactory.ResolveDevice(settings.Device ?? "cpu");
@@ -76,20 +75,46 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
         using var gan = RunFactory.CreateGan(model, options.Loss, sampleShape, options.Seed);
+        if (labels is not null && gan is not ConditionalGanModel)
+            throw new UsageException($"--labels: this run's model '{model}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
         using (var checkpoint = manager.Load(entry))
             checkpoint.RestoreWeightsInto(gan);
         gan.To(device);
 
         string output = settings.Out ?? Path.Combine(runDirectory, "sample.png");
-        using var samples = gan.Generate(count, seed: settings.Seed ?? options.Seed);
-        if (Path.GetExtension(output).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        long seed = settings.Seed ?? options.Seed;
+        int? columns = null;
+        torch.Tensor samples;
+        if (gan is ConditionalGanModel conditional)
         {
-            SampleCsv.Write(output, samples);
+            // One row per label: --n samples of each (8 by default); without --labels, every class.
+            labels ??= Enumerable.Range(0, conditional.NumClasses).ToArray();
+            var wrong = labels.Where(l => l >= conditional.NumClasses).ToArray();
+            if (wrong.Length > 0)
+                throw new UsageException($"--labels: {string.Join(", ", wrong)} outside the model's classes 0..{conditional.NumClasses - 1}.");
+            int perLabel = settings.Count ?? 8;
+            samples = conditional.Generate(perLabel, labels, seed);
+            columns = perLabel;
         }
         else
         {
-            string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
-            AtomicFile.WriteAllBytes(output, SamplePicture.Render(samples, RunFactory.ModesFor(options.Data), title));
+            samples = gan.Generate(settings.Count ?? 64, seed);
+        }
+        int count = (int)samples.shape[0];
+        using (samples)
+        {
+            if (Path.GetExtension(output).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                SampleCsv.Write(output, samples);
+            }
+            else
+            {
+                string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
+                byte[] png = SamplePicture.IsPoints(sampleShape)
+                    ? ScatterPlot.EncodePng(samples, RunFactory.ModesFor(options.Data), title)
+                    : ImageGrid.EncodePng(samples, columns);
+                AtomicFile.WriteAllBytes(output, png);
+            }
         }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {count} samples from {Path.Combine(checkpointDirectory, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));

@@ -15,11 +15,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Data { get; init; }
 
         [CommandOption("--model <NAME>")]
-        [Description("Model preset: mlp (the article's MNIST MLP) or mlp-small (2-D data). Default: mlp-small for 2-D data, mlp for images.")]
+        [Description("Model preset: mlp (the article's MNIST MLP), mlp-small (2-D data), dcgan or conditional (28x28 images; conditional needs labels). Default: mlp-small for 2-D data, mlp for images.")]
         public string? Model { get; init; }
 
         [CommandOption("--loss <NAME>")]
-        [Description("GAN loss: bce (= non-saturating). Default: bce.")]
+        [Description("GAN loss: minimax, non-saturating (alias bce), non-saturating-r1, lsgan, wgan (5 critic steps, RMSprop 5e-5), wgan-gp (5 critic steps, Adam 1e-4, 0/0.9) or hinge. Default: bce.")]
         public string? Loss { get; init; }
 
         [CommandOption("--epochs <N>")]

@@ -57,14 +57,14 @@ internal sealed class TrainingRun
         if (CheckpointManager.Exists(Path.Combine(outDir, CheckpointFolder)))
             throw new UsageException($"'{outDir}' already holds a training run. Continue it with --resume {outDir}, or choose another --out.");
         Directory.CreateDirectory(outDir);
-        RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed);
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
+        RandomSeed.Set(options.Seed);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model));
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
-        using var noise = SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(data), options.Seed);
+        using var noise = SampleGrid.DrawNoise(gan.LatentDim, RunFactory.FixedNoiseCount(gan, data.ElementShape), options.Seed);
         options.Save(Path.Combine(outDir, RunOptions.RunFileName));
         if (verbosity != Verbosity.Quiet)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -97,7 +97,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model));
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
         using var checkpoint = manager.LoadLatest();
@@ -112,7 +112,7 @@ internal sealed class TrainingRun
         }
         options = options with { Epochs = target };
         options.Save(runFile);
-        using var noise = checkpoint.FixedNoise?.clone() ?? SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(data), options.Seed);
+        using var noise = checkpoint.FixedNoise?.clone() ?? SampleGrid.DrawNoise(gan.LatentDim, RunFactory.FixedNoiseCount(gan, data.ElementShape), options.Seed);
         if (verbosity != Verbosity.Quiet)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target}."));
@@ -179,7 +179,7 @@ internal sealed class TrainingRun
     private static string WriteSamples(GanModel gan, InMemoryDataset data, torch.Tensor noise, double[,]? modes, string outDir, long seed)
     {
         bool points = SamplePicture.IsPoints(data.ElementShape);
-        using var generated = gan.Generate(points ? 2_500 : 64, seed: seed);
+        using var generated = RunFactory.Generate(gan, points ? 2_500 : 64, seed);
         SampleCsv.Write(Path.Combine(outDir, SamplesCsv), generated);
         if (points)
         {
@@ -189,8 +189,6 @@ internal sealed class TrainingRun
         AtomicFile.WriteAllBytes(Path.Combine(outDir, SamplesPng), SamplePicture.Render(gan, noise));
         return $"{SamplesPng} (grid of the fixed noise)";
     }
-
-    private static int FixedNoiseCount(InMemoryDataset data) => SamplePicture.IsPoints(data.ElementShape) ? 1_000 : 64;
 
     private static void CheckUnchanged(RunOptions saved, string directory, IReadOnlyDictionary<string, string> given)
     {

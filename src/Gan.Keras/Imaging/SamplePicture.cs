@@ -13,7 +13,11 @@ public static class SamplePicture
         return sampleShape.Count == 1 && sampleShape[0] == 2;
     }
 
-    /// <summary>Generates from <paramref name="noise"/> in inference mode and renders the samples as PNG bytes.</summary>
+    /// <summary>
+    /// Generates from <paramref name="noise"/> in inference mode and renders the samples as PNG bytes. A
+    /// <see cref="ConditionalGanModel"/> gets ascending labels (<c>i · NumClasses / n</c>): with 10 × NumClasses latent
+    /// vectors, one class per grid row.
+    /// </summary>
     /// <param name="gan">The GAN whose generator to run.</param>
     /// <param name="noise">Latent vectors <c>[n, latentDim]</c>.</param>
     /// <param name="modes">For 2-D points: the true modes to draw under the samples, or null.</param>
@@ -23,6 +27,14 @@ public static class SamplePicture
     {
         ArgumentNullException.ThrowIfNull(gan);
         ArgumentNullException.ThrowIfNull(noise);
+        if (gan is ConditionalGanModel conditional)
+        {
+            // Labels ascend through the batch, so a grid of NumClasses × k images shows one class per row.
+            long n = noise.shape[0];
+            using var labels = torch.tensor(Enumerable.Range(0, (int)n).Select(i => (long)(i * conditional.NumClasses / n)).ToArray(), torch.int64);
+            using var conditioned = conditional.GenerateFrom(noise, labels);
+            return Render(conditioned, modes, title);
+        }
         using var samples = gan.GenerateFrom(noise);
         return Render(samples, modes, title);
     }
