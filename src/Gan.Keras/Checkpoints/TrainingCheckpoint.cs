@@ -94,8 +94,11 @@ public sealed class TrainingCheckpoint : IDisposable
             }
             AddOptimizerState(copies, DiscriminatorOptimizerPrefix, gan.DiscriminatorOptimizer.GetState());
             AddOptimizerState(copies, GeneratorOptimizerPrefix, gan.GeneratorOptimizer.GetState());
-            copies[ModelRngName] = gan.RandomGenerator.get_state().clone().DetachFromDisposeScope();
-            copies[GlobalRngName] = torch.get_rng_state().clone().DetachFromDisposeScope();
+            // Cloned, so the checkpoint owns its copy whatever the binding returns.
+            using (var modelState = gan.RandomGenerator.get_state())
+                copies[ModelRngName] = modelState.clone().DetachFromDisposeScope();
+            using (var globalState = torch.get_rng_state())
+                copies[GlobalRngName] = globalState.clone().DetachFromDisposeScope();
             if (fixedNoise is not null) copies[FixedNoiseName] = fixedNoise.detach().cpu().clone().DetachFromDisposeScope();
         }
         catch
