@@ -83,6 +83,8 @@ public sealed class TrainingCheckpoint : IDisposable
         meta["step"] = step.ToString(CultureInfo.InvariantCulture);
         meta["seed"] = gan.Seed.ToString(CultureInfo.InvariantCulture);
 
+        // Intermediate tensors (views, optimizer-state clones, generator states) die with this scope; the copies are detached from it.
+        using var scope = torch.NewDisposeScope();
         var copies = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
         try
         {
@@ -137,6 +139,8 @@ public sealed class TrainingCheckpoint : IDisposable
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        // Serializing makes contiguous CPU views of each tensor: they die with this scope.
+        using var scope = torch.NewDisposeScope();
         SafeTensorsFile.Save(path, tensors, Metadata);
     }
 

@@ -27,6 +27,8 @@ public static class SamplePicture
     {
         ArgumentNullException.ThrowIfNull(gan);
         ArgumentNullException.ThrowIfNull(noise);
+        // Generating makes intermediate activations: they die with this scope (the result is plain bytes).
+        using var scope = torch.NewDisposeScope();
         if (gan is ConditionalGanModel conditional)
         {
             // Labels ascend through the batch, so a grid of NumClasses × k images shows one class per row.

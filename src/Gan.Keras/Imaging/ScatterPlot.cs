@@ -32,8 +32,9 @@ public static class ScatterPlot
             throw new ArgumentException($"A scatter plot needs points of shape [n, 2], but got [{string.Join(", ", points.shape)}].", nameof(points));
         if (modes is not null && modes.GetLength(1) != 2)
             throw new ArgumentException($"Modes must have shape [k, 2], but got [{modes.GetLength(0)}, {modes.GetLength(1)}].", nameof(modes));
-        using var cpu = points.detach().cpu().to_type(torch.float64).contiguous();
-        var xy = cpu.data<double>().ToArray();
+        double[] xy;
+        using (torch.NewDisposeScope())
+            xy = points.detach().cpu().to_type(torch.float64).contiguous().data<double>().ToArray();
         // The view covers the modes with a margin; samples far outside are clipped, not allowed to shrink the picture.
         var xs = new List<double>();
         var ys = new List<double>();
