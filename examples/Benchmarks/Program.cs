@@ -1,0 +1,19 @@
+using System.Globalization;
+using Gan.Keras.Benchmarks;
+using TorchSharp;
+
+// dotnet run -c Release --project examples/Benchmarks -- mixtures [--datasets ring8,grid25] [--losses non-saturating,...]
+//     [--seeds 0,1,2] [--steps N] [--batch N] [--lr X] [--hidden N] [--layers N] [--latent N] [--beta1 X] [--threads N] [--out FILE]
+var options = BenchmarkOptions.Parse(args);
+torch.set_num_threads(options.Threads);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}"));
+switch (options.Command)
+{
+    case "mixtures":
+        MixtureTable.Run(options);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures.");
+        return 2;
+}
+return 0;
