@@ -13,6 +13,7 @@ public sealed class GlorotUniform : Initializer
     protected override void Fill(torch.Tensor tensor, long fanIn, long fanOut, torch.Generator? generator)
     {
         double limit = Math.Sqrt(6.0 / Math.Max(1, fanIn + fanOut));
-        torch.nn.init.uniform_(tensor, -limit, limit, generator);
+        // Tensor.uniform_ honours the generator; TorchSharp 0.107's nn.init.uniform_ ignores it.
+        tensor.uniform_(-limit, limit, generator);
     }
 }

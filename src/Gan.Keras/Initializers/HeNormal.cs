@@ -18,6 +18,16 @@ public sealed class HeNormal : Initializer
     protected override void Fill(torch.Tensor tensor, long fanIn, long fanOut, torch.Generator? generator)
     {
         double std = Math.Sqrt(2.0 / Math.Max(1, fanIn)) / TruncationCorrection;
-        torch.nn.init.trunc_normal_(tensor, 0, std, -2 * std, 2 * std, generator);
+        // Redraw values beyond two standard deviations (TorchSharp 0.107's nn.init.trunc_normal_ ignores the generator and returned near-zero values).
+        tensor.normal_(0, 1, generator);
+        for (int round = 0; round < 100; round++)
+        {
+            using var outside = tensor.abs().gt(2);
+            long count = outside.sum().item<long>();
+            if (count == 0) break;
+            using var redraw = torch.randn(new[] { count }, generator: generator);
+            tensor.masked_scatter_(outside, redraw);
+        }
+        tensor.clamp_(-2, 2).mul_(std);
     }
 }

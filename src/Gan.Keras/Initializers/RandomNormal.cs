@@ -24,5 +24,5 @@ public sealed class RandomNormal : Initializer
 
     /// <inheritdoc />
     protected override void Fill(torch.Tensor tensor, long fanIn, long fanOut, torch.Generator? generator) =>
-        torch.nn.init.normal_(tensor, Mean, Stddev, generator);
+        tensor.normal_(Mean, Stddev, generator); // nn.init.normal_ ignores the generator in TorchSharp 0.107
 }

@@ -23,9 +23,9 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     /// <summary>Initializes a new instance of the <see cref="Layer"/> class.</summary>
     /// <param name="name">The layer's name; when null, the containing model names it (<c>dense_0</c>, <c>dense_1</c>, ...).</param>
-    protected Layer(string? name) : base(name ?? "layer")
+    protected Layer(string? name) : base(string.IsNullOrEmpty(name) ? "layer" : name)
     {
-        if (name is not null) ValidateName(name);
+        if (!string.IsNullOrEmpty(name)) ValidateName(name);
         Name = name ?? string.Empty;
     }
 
@@ -138,10 +138,11 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(initializer);
         var (fanIn, fanOut) = fans ?? Initializer.ComputeFans(shape);
-        var values = initializer.Create(shape, fanIn, fanOut);
+        // Weights live as long as the layer: detached from any dispose scope the build happens to run in.
+        var values = initializer.Create(shape, fanIn, fanOut).DetachFromDisposeScope();
         if (trainable)
         {
-            var parameter = new Parameter(values, requires_grad: true);
+            var parameter = (Parameter)new Parameter(values, requires_grad: true).DetachFromDisposeScope();
             register_parameter(name, parameter);
             trainableWeights.Add(parameter);
             return parameter;
