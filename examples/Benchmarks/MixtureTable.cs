@@ -39,21 +39,23 @@ internal static class MixtureTable
         LearningRate = options.Double("lr", config.LearningRate),
         Beta1 = options.Double("beta1", config.Beta1),
         Beta2 = options.Double("beta2", config.Beta2),
+        Pack = options.Int("pack", config.Pack),
     };
 
     private static string Format(IEnumerable<(MixtureConfig Config, string Loss, IReadOnlyList<MixtureRun> Runs)> rows)
     {
         var text = new StringBuilder();
-        text.AppendLine("| data | loss | budget | modes covered | high-quality samples | KL(modes ‖ uniform) | wall-clock per run |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
+        text.AppendLine("| data | loss | budget | modes covered | high-quality samples | KL(modes ‖ uniform) | wall-clock per run | CPU time per run |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (config, loss, runs) in rows)
         {
             var modes = runs.Select(r => (double)r.Report.ModesCovered).ToArray();
             var quality = runs.Select(r => r.Report.HighQualityFraction * 100).ToArray();
             var kl = runs.Select(r => r.Report.ModeKl).ToArray();
             var seconds = runs.Select(r => r.Seconds).ToArray();
+            var cpu = runs.Select(r => r.CpuSeconds).ToArray();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {config.Dataset} | {loss} | {config.Steps} steps × {config.BatchSize} | {Mean(modes):F1} ± {Std(modes):F1} / {runs[0].Report.TotalModes} | {Mean(quality):F1} ± {Std(quality):F1} % | {Mean(kl):F3} ± {Std(kl):F3} | {Mean(seconds):F0} ± {Std(seconds):F0} s |"));
+                $"| {config.Dataset} | {loss}{(config.Pack > 1 ? $" + PacGAN{config.Pack}" : "")} | {config.Steps} steps × {config.BatchSize} | {Mean(modes):F1} ± {Std(modes):F1} / {runs[0].Report.TotalModes} | {Mean(quality):F1} ± {Std(quality):F1} % | {Mean(kl):F3} ± {Std(kl):F3} | {Mean(seconds):F0} ± {Std(seconds):F0} s | {Mean(cpu):F0} ± {Std(cpu):F0} s |"));
         }
         return text.ToString();
     }
