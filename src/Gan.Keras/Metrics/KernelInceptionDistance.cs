@@ -31,6 +31,8 @@ public static class KernelInceptionDistance
         var x = first.detach().cpu().to_type(torch.float64);
         var y = second.detach().cpu().to_type(torch.float64);
         int m = (int)Math.Min(subsetSize, Math.Min(x.shape[0], y.shape[0]));
+        // When a subset is the whole of both sets, every subset is the same: one is enough.
+        if (m == x.shape[0] && m == y.shape[0]) subsets = 1;
         using var generator = new torch.Generator((ulong)seed, torch.CPU);
         var values = new double[subsets];
         for (int s = 0; s < subsets; s++)
