@@ -20,7 +20,8 @@ internal sealed record MixtureConfig(
     double LearningRate,
     double Beta1,
     double Beta2,
-    int Pack = 1)
+    int Pack = 1,
+    double DecayTo = 1.0)
 {
     public static MixtureConfig Default(string dataset) => dataset switch
     {
@@ -50,7 +51,9 @@ internal static class MixtureBenchmark
             ? GaussianMixtures.Ring8(config.Steps * config.BatchSize, seed)
             : GaussianMixtures.Grid25(config.Steps * config.BatchSize, seed);
         using var gan = Build(config, LossRegistry.Create(lossName), seed);
-        var callbacks = evalEvery > 0 ? new Callback[] { new Probe(config, evalEvery, seed, log) } : Array.Empty<Callback>();
+        var callbacks = new List<Callback>();
+        if (config.DecayTo < 1) callbacks.Add(new LinearDecay(config.LearningRate, config.DecayTo, config.Steps));
+        if (evalEvery > 0) callbacks.Add(new Probe(config, evalEvery, seed, log));
         gan.Fit(data, epochs: 1, batchSize: config.BatchSize, callbacks: callbacks, shuffle: false);
         using var samples = gan.Generate(MixtureMetrics.StandardSampleCount, seed: seed + 1_000);
         var report = MixtureMetrics.Compute(samples, config.Means, config.Sigma);
@@ -83,6 +86,19 @@ internal static class MixtureBenchmark
             new Adam(config.LearningRate, config.Beta1, config.Beta2),
             loss);
         return gan;
+    }
+
+    /// <summary>Lowers both learning rates linearly from <c>lr</c> to <c>lr · decayTo</c> over the run (<c>--decay-to</c>).</summary>
+    private sealed class LinearDecay(double learningRate, double decayTo, int steps) : Callback
+    {
+        private int step;
+
+        public override void OnBatchBegin(int batch)
+        {
+            double rate = learningRate * (1 - (1 - decayTo) * Math.Min(1.0, (double)step++ / steps));
+            Model!.DiscriminatorOptimizer.LearningRate = rate;
+            Model.GeneratorOptimizer.LearningRate = rate;
+        }
     }
 
     /// <summary>Prints the metrics every few steps while tuning (<c>--eval-every</c>).</summary>

@@ -108,15 +108,23 @@ public static class MnistClassifierTrainer
                 model.eval();
                 double accuracy = Accuracy(model, testX, testY);
                 progress?.Report(new EvaluationProgress("testing classifier", options.TestCount, options.TestCount));
-                SafeTensorsFile.Save(path, model.state_dict(), new Dictionary<string, string>
+                try
                 {
-                    ["architecture"] = MnistClassifier.Architecture,
-                    ["cache_key"] = key,
-                    ["test_accuracy"] = accuracy.ToString("R", CultureInfo.InvariantCulture),
-                    ["train_count"] = options.TrainCount.ToString(CultureInfo.InvariantCulture),
-                    ["test_count"] = options.TestCount.ToString(CultureInfo.InvariantCulture),
-                    ["data"] = data.Name,
-                });
+                    SafeTensorsFile.Save(path, model.state_dict(), new Dictionary<string, string>
+                    {
+                        ["architecture"] = MnistClassifier.Architecture,
+                        ["cache_key"] = key,
+                        ["test_accuracy"] = accuracy.ToString("R", CultureInfo.InvariantCulture),
+                        ["train_count"] = options.TrainCount.ToString(CultureInfo.InvariantCulture),
+                        ["test_count"] = options.TestCount.ToString(CultureInfo.InvariantCulture),
+                        ["data"] = data.Name,
+                    });
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // A cache that cannot be written costs a retraining next time, not this evaluation.
+                    Warnings.Emit($"Could not cache the classifier's weights in '{path}': {ex.Message}");
+                }
                 return new TrainedClassifier(model, accuracy, options.TrainCount, options.TestCount, path, key, loadedFromCache: false);
             }
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gan.Keras;
 using Gan.Keras.Layers;
 using Gan.Keras.Metrics;
 using Gan.Keras.Models;
@@ -42,22 +43,56 @@ public class ImageEvaluatorTests
     }
 
     [SkippableFact]
-    public void Evaluate_FidGrowsWithTheAmountOfCorruption()
+    public void Evaluate_PutsAQuicklyTrainedGeneratorFarBelowNoise_AndFarAboveRealData()
     {
-        // Given real digits, and other digits with Gaussian pixel noise of σ = 0.2, 0.6 and 1.5 (clipped to [−1, 1])
+        // Given an MLP GAN (LeakyReLU, Adam 1e-3) trained for 3 epochs on MNIST t10k (about 940 steps of 32)
+        var classifier = TrainedMnistClassifier.Get();
+        var data = TrainedMnistClassifier.Mnist10k();
+        using var flat = new Gan.Keras.Data.InMemoryDataset(data.Features.reshape(data.Count, 784), data.Labels, "mnist-t10k");
+        RandomSeed.Set(0);
+        var generator = new Sequential(new Layer[] { new Dense(256), new LeakyReLU(0.2), new Dense(512), new LeakyReLU(0.2), new Dense(784, "tanh") }, inputShape: new long[] { 100 }, name: "generator");
+        var discriminator = new Sequential(new Layer[] { new Dense(512), new LeakyReLU(0.2), new Dense(256), new LeakyReLU(0.2), new Dense(1) }, inputShape: new long[] { 784 }, name: "discriminator");
+        using var gan = new GanModel(generator, discriminator, latentDim: 100, seed: 0);
+        gan.Compile(new Adam(1e-3, 0.5, 0.999), new Adam(1e-3, 0.5, 0.999), new Gan.Keras.Losses.BinaryCrossentropy(fromLogits: true));
+        gan.Fit(flat, epochs: 3, batchSize: 32);
+        using var scope = torch.NewDisposeScope();
+        using var random = new torch.Generator(3, torch.CPU);
+        var noise = torch.rand(new long[] { 2_500, 784 }, generator: random) * 2 - 1;
+        var order = torch.randperm(data.Count, generator: random);
+
+        // When the generator, uniform noise and a disjoint random half of the real digits are measured against real digits
+        var reference = flat.Features.index_select(0, order[..5_000]);
+        var budget = Budget with { SampleBudget = 2_000, KidSubsets = 2 };
+        var trained = ImageEvaluator.Evaluate(gan, reference, classifier.Model, budget);
+        var noisy = ImageEvaluator.Evaluate(reference, noise, classifier.Model, budget);
+        var real = ImageEvaluator.Evaluate(reference, flat.Features.index_select(0, order[5_000..]), classifier.Model, budget);
+
+        // Then noise is far above the trained generator, which is far above real data
+        Assert.True(noisy.Fid > 2 * trained.Fid, $"noise FID {noisy.Fid:F1}, trained generator FID {trained.Fid:F1}");
+        Assert.True(trained.Fid > 10 * real.Fid, $"trained generator FID {trained.Fid:F1}, real-vs-real FID {real.Fid:F2}");
+        Assert.True(trained.Coverage.ClassesCovered >= 8, $"trained generator covers {trained.Coverage.ClassesCovered} classes");
+    }
+
+    [SkippableFact]
+    public void Activations_GiveAFidThatGrowsWithTheAmountOfCorruption()
+    {
+        // Given features of 2,000 real digits, and of 2,000 others with Gaussian pixel noise of σ = 0.2, 0.6 and 1.5 (clipped)
         var classifier = TrainedMnistClassifier.Get();
         var data = TrainedMnistClassifier.Mnist10k();
         using var scope = torch.NewDisposeScope();
         using var generator = new torch.Generator(2, torch.CPU);
-        var reference = data.Features[..2_000];
         var others = data.Features[2_000..4_000];
+        var (reference, _) = ImageEvaluator.Activations(classifier.Model, (start, n) => data.Features.narrow(0, start, n), 2_000, 500, "reference", null);
+
+        // When the Fréchet distance of each corrupted set's features is computed
         var fids = new[] { 0.2, 0.6, 1.5 }.Select(sigma =>
         {
             var corrupted = (others + torch.randn(others.shape, generator: generator) * sigma).clamp(-1, 1);
-            return ImageEvaluator.Evaluate(reference, corrupted, classifier.Model, Budget with { KidSubsets = 2 }).Fid;
+            var (features, _) = ImageEvaluator.Activations(classifier.Model, (start, n) => corrupted.narrow(0, start, n), 2_000, 500, "corrupted", null);
+            return FrechetDistance.FromActivations(reference, features);
         }).ToArray();
 
-        // When / Then the FID orders the corruption levels
+        // Then the distances order the corruption levels
         Assert.True(fids[0] < fids[1] && fids[1] < fids[2], $"FIDs {string.Join(", ", fids.Select(f => f.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 

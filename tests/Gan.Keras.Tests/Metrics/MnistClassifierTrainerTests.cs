@@ -90,6 +90,36 @@ public class MnistClassifierTrainerTests
     }
 
     [Fact]
+    public void TrainOrLoad_RetrainsWithWarning_WhenTheCachedFileIsCorrupt()
+    {
+        // Given a cache entry for these data and options whose file was truncated
+        using var data = ProceduralShapes.Load(120, seed: 4);
+        var options = new ClassifierTrainingOptions(TrainCount: 100, TestCount: 20, Epochs: 1);
+        string cache = TestPaths.NewTempFolder();
+        string path;
+        using (var first = MnistClassifierTrainer.TrainOrLoad(data, cache, options)) path = first.WeightsPath;
+        File.WriteAllBytes(path, File.ReadAllBytes(path).AsSpan(0, 100).ToArray());
+        var warnings = new List<string>();
+        var previous = Gan.Keras.Internal.Warnings.Handler;
+        Gan.Keras.Internal.Warnings.Handler = warnings.Add;
+        try
+        {
+            // When the classifier is asked for again
+            using var second = MnistClassifierTrainer.TrainOrLoad(data, cache, options);
+
+            // Then it is retrained (not loaded), a warning names the file, and the cache entry is whole again
+            Assert.False(second.LoadedFromCache);
+            Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal));
+            using var third = MnistClassifierTrainer.TrainOrLoad(data, cache, options);
+            Assert.True(third.LoadedFromCache);
+        }
+        finally
+        {
+            Gan.Keras.Internal.Warnings.Handler = previous;
+        }
+    }
+
+    [Fact]
     public void Extract_RaisesClearError_ForImagesOfTheWrongShape()
     {
         // Given an untrained classifier
