@@ -24,7 +24,7 @@ public sealed class Activation : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new ActivationConfig(ActivationName, Name);
+    public override LayerConfig GetConfig() => new ActivationConfig(ActivationName, ConfigName);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => function(inputs);

@@ -7,7 +7,7 @@ namespace Gan.Keras.Layers;
 /// Fully connected layer, as Keras's <c>Dense</c>: <c>y = activation(x · kernel + bias)</c> with a kernel of shape
 /// <c>[in, out]</c> (the transpose of PyTorch's <c>Linear.weight</c>), applied to the last axis.
 /// </summary>
-public sealed class Dense : Layer
+public sealed class Dense : Layer, IKernelLayer
 {
     private readonly Func<torch.Tensor, torch.Tensor> activation;
     private torch.Tensor? kernel;
@@ -58,7 +58,7 @@ public sealed class Dense : Layer
         inputShape.Take(inputShape.Count - 1).Append(Units).ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new DenseConfig(Units, ActivationName, UseBias, Name);
+    public override LayerConfig GetConfig() => new DenseConfig(Units, ActivationName, UseBias, ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)
@@ -76,11 +76,20 @@ public sealed class Dense : Layer
     }
 
     /// <inheritdoc />
-    protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)
+    protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => Compute(inputs, kernel!);
+
+    /// <inheritdoc />
+    torch.Tensor IKernelLayer.CallWithKernel(torch.Tensor inputs, torch.Tensor kernel, bool training)
     {
-        using var linear = bias is null ? inputs.matmul(kernel!)
-            : inputs.dim() == 2 ? torch.addmm(bias, inputs, kernel!, 1.0f, 1.0f)
-            : inputs.matmul(kernel!).add_(bias);
+        EnsureBuiltFor(inputs);
+        return Compute(inputs, kernel);
+    }
+
+    private torch.Tensor Compute(torch.Tensor inputs, torch.Tensor kernel)
+    {
+        using var linear = bias is null ? inputs.matmul(kernel)
+            : inputs.dim() == 2 ? torch.addmm(bias, inputs, kernel, 1.0f, 1.0f)
+            : inputs.matmul(kernel).add_(bias);
         return activation(linear);
     }
 

@@ -22,7 +22,7 @@ public sealed class Dropout : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new DropoutConfig(Rate, Name);
+    public override LayerConfig GetConfig() => new DropoutConfig(Rate, ConfigName);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) =>

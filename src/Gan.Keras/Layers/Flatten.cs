@@ -13,7 +13,7 @@ public sealed class Flatten : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => new[] { Shapes.Product(inputShape) };
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new FlattenConfig(Name);
+    public override LayerConfig GetConfig() => new FlattenConfig(ConfigName);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => inputs.reshape(inputs.shape[0], -1);

@@ -113,6 +113,9 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <summary>Gets the layer's configuration: a plain record that <see cref="LayerConfig.CreateLayer"/> turns back into an equivalent layer.</summary>
     public abstract LayerConfig GetConfig();
 
+    /// <summary>Gets the name to store in a configuration: the layer's name, or null when it has none yet (so the copy is named by its model too).</summary>
+    protected string? ConfigName => Name.Length == 0 ? null : Name;
+
     /// <summary>Computes the output. Only called once the layer is built and the input is checked.</summary>
     protected virtual torch.Tensor CallCore(torch.Tensor inputs, bool training) =>
         throw new NotSupportedException($"{GetType().Name} must override CallCore (a layer) or Call (a model).");

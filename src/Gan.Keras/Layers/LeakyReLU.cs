@@ -21,7 +21,7 @@ public sealed class LeakyReLU : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new LeakyReLUConfig(Alpha, Name);
+    public override LayerConfig GetConfig() => new LeakyReLUConfig(Alpha, ConfigName);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => torch.nn.functional.leaky_relu(inputs, Alpha);

@@ -12,7 +12,7 @@ public sealed class ReLU : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new ReLUConfig(Name);
+    public override LayerConfig GetConfig() => new ReLUConfig(ConfigName);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => torch.nn.functional.relu(inputs);

@@ -36,7 +36,7 @@ public sealed class Reshape : Layer
     }
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new ReshapeConfig(targetShape.ToArray(), Name);
+    public override LayerConfig GetConfig() => new ReshapeConfig(targetShape.ToArray(), ConfigName);
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape) => ComputeOutputShape(inputShape);

@@ -61,8 +61,9 @@ public sealed class BinaryCrossentropy : Loss
         }
         else
         {
+            // As Keras 3's torch backend: clip, then libtorch's binary_cross_entropy (also PyTorch's BCELoss kernel).
             var clipped = yPred.clamp((float)Epsilon, (float)(1 - Epsilon));
-            elementwise = -(target * clipped.log() + (1 - target) * (1 - clipped).log());
+            elementwise = torch.nn.functional.binary_cross_entropy(clipped, target, reduction: torch.nn.Reduction.None);
         }
         var perExample = yPred.dim() > 1 ? elementwise.mean(new long[] { -1 }) : elementwise;
         return perExample.MoveToOuterDisposeScope();

@@ -1,34 +1,84 @@
+using Gan.Keras.Internal;
 using TorchSharp;
 
 namespace Gan.Keras.Losses;
 
 /// <summary>
-/// The non-saturating GAN loss built from a label loss (Keras's GAN examples):
-/// discriminator <c>ℓ(1, D(x)) + ℓ(0, D(G(z)))</c>, generator <c>ℓ(1, D(G(z)))</c>.
+/// The non-saturating GAN loss. On logits <c>r = D(x)</c>, <c>f = D(G(z))</c>: discriminator
+/// <c>−mean log σ(r) − mean log(1 − σ(f))</c> (as <see cref="MinimaxLoss"/>), generator <c>−mean log σ(f)</c>.
+/// Built from a label loss <c>ℓ</c> (Keras's GAN examples): discriminator <c>ℓ(1 − s, D(x)) + ℓ(0, D(G(z)))</c>,
+/// generator <c>ℓ(1, D(G(z)))</c>.
 /// </summary>
-/// <remarks>Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, section 3 (the −log D(G(z)) heuristic).</remarks>
+/// <remarks>
+/// Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, section 3 (the −log D(G(z)) heuristic: strong
+/// gradients early in training, same fixed point). One-sided label smoothing <c>s</c> (Salimans et al., "Improved
+/// Techniques for Training GANs", NeurIPS 2016, §3.4) sets the real target to <c>1 − s</c>; fake targets stay 0 and the
+/// generator's target stays 1.
+/// </remarks>
 public sealed class NonSaturatingLoss : GanLoss
 {
-    /// <summary>Initializes a new instance of the <see cref="NonSaturatingLoss"/> class.</summary>
+    private readonly bool onLogits;
+
+    /// <summary>Initializes a new instance of the <see cref="NonSaturatingLoss"/> class on logits (the discriminator ends without a sigmoid).</summary>
+    /// <param name="realLabelSmoothing">One-sided label smoothing <c>s</c> in [0, 1): real targets become <c>1 − s</c>.</param>
+    public NonSaturatingLoss(double realLabelSmoothing = 0.0)
+    {
+        RealLabelSmoothing = MinimaxLoss.CheckSmoothing(realLabelSmoothing);
+        LabelLoss = new BinaryCrossentropy(fromLogits: true);
+        onLogits = true;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NonSaturatingLoss"/> class from a label loss.</summary>
     /// <param name="labelLoss">The label loss; usually <see cref="BinaryCrossentropy"/>.</param>
-    public NonSaturatingLoss(Loss labelLoss)
+    public NonSaturatingLoss(Loss labelLoss) : this(labelLoss, 0.0)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NonSaturatingLoss"/> class from a label loss, with one-sided label smoothing.</summary>
+    /// <param name="labelLoss">The label loss; usually <see cref="BinaryCrossentropy"/>.</param>
+    /// <param name="realLabelSmoothing">One-sided label smoothing <c>s</c> in [0, 1): real targets become <c>1 − s</c>.</param>
+    public NonSaturatingLoss(Loss labelLoss, double realLabelSmoothing)
     {
         ArgumentNullException.ThrowIfNull(labelLoss);
         LabelLoss = labelLoss;
+        RealLabelSmoothing = MinimaxLoss.CheckSmoothing(realLabelSmoothing);
     }
 
-    /// <summary>Gets the label loss.</summary>
+    /// <summary>Gets the label loss (for the logit constructor, the equivalent <c>BinaryCrossentropy(fromLogits: true)</c>).</summary>
     public Loss LabelLoss { get; }
+
+    /// <summary>Gets the one-sided label smoothing applied to real targets.</summary>
+    public double RealLabelSmoothing { get; }
 
     /// <inheritdoc />
     public override string Name => "non-saturating";
 
+    /// <summary>The discriminator term on logits, the same as <see cref="MinimaxLoss.DiscriminatorTerm"/>.</summary>
+    /// <param name="realLogits">D's logits on real samples, <c>[batch]</c> or <c>[batch, 1]</c>.</param>
+    /// <param name="fakeLogits">D's logits on generated samples.</param>
+    /// <param name="realLabelSmoothing">One-sided label smoothing <c>s</c>.</param>
+    public static torch.Tensor DiscriminatorTerm(torch.Tensor realLogits, torch.Tensor fakeLogits, double realLabelSmoothing = 0.0) =>
+        MinimaxLoss.DiscriminatorTerm(realLogits, fakeLogits, realLabelSmoothing);
+
+    /// <summary>The non-saturating generator term <c>−mean log σ(f) = mean softplus(−f)</c>.</summary>
+    /// <param name="fakeLogits">D's logits on generated samples.</param>
+    public static torch.Tensor GeneratorTerm(torch.Tensor fakeLogits)
+    {
+        DiscriminatorOutputs.Check(fakeLogits, nameof(fakeLogits), "NonSaturatingLoss");
+        using var negated = fakeLogits.neg();
+        using var softplus = torch.nn.functional.softplus(negated);
+        return softplus.mean();
+    }
+
     /// <inheritdoc />
     public override torch.Tensor DiscriminatorLoss(torch.Tensor realOutput, torch.Tensor fakeOutput)
     {
-        using var ones = torch.ones_like(realOutput);
+        if (onLogits) return DiscriminatorTerm(realOutput, fakeOutput, RealLabelSmoothing);
+        DiscriminatorOutputs.Check(realOutput, nameof(realOutput), "NonSaturatingLoss");
+        DiscriminatorOutputs.Check(fakeOutput, nameof(fakeOutput), "NonSaturatingLoss");
+        using var realTargets = torch.full_like(realOutput, 1 - RealLabelSmoothing);
         using var zeros = torch.zeros_like(fakeOutput);
-        using var realLoss = LabelLoss.Call(ones, realOutput);
+        using var realLoss = LabelLoss.Call(realTargets, realOutput);
         using var fakeLoss = LabelLoss.Call(zeros, fakeOutput);
         return realLoss + fakeLoss;
     }
@@ -36,6 +86,8 @@ public sealed class NonSaturatingLoss : GanLoss
     /// <inheritdoc />
     public override torch.Tensor GeneratorLoss(torch.Tensor fakeOutput)
     {
+        if (onLogits) return GeneratorTerm(fakeOutput);
+        DiscriminatorOutputs.Check(fakeOutput, nameof(fakeOutput), "NonSaturatingLoss");
         using var ones = torch.ones_like(fakeOutput);
         return LabelLoss.Call(ones, fakeOutput);
     }

@@ -15,12 +15,25 @@ namespace Gan.Keras.Models;
 /// <see cref="Compile(Optimizer, Optimizer, GanLoss)"/>, then <see cref="Fit"/>. Override <see cref="TrainStep"/> to change one
 /// training step; the loop (epochs, batches, callbacks) stays the same.
 /// </summary>
+/// <remarks>
+/// Training schedules are options set after construction: <see cref="DiscriminatorSteps"/> (n critic updates per
+/// generator update, each on its own slice of real data), <see cref="GeneratorEmaDecay"/> (an exponential moving
+/// average of the generator's weights, used by <see cref="Generate"/>), <see cref="DiscriminatorWeightClip"/> (WGAN),
+/// and <see cref="Noise"/> (where latent vectors and penalty coefficients come from). Separate learning rates come from
+/// the two optimizers given to <c>Compile</c>; label smoothing and gradient penalties belong to the <see cref="GanLoss"/>.
+/// </remarks>
 public class GanModel : IDisposable
 {
+    private readonly long[] generatorInputShape;
     private torch.Generator random;
     private Optimizer? discriminatorOptimizer;
     private Optimizer? generatorOptimizer;
     private GanLoss? loss;
+    private NoiseSource noise;
+    private int discriminatorSteps = 1;
+    private double? discriminatorWeightClip;
+    private double? emaDecay;
+    private Dictionary<string, torch.Tensor>? emaWeights;
 
     /// <summary>Initializes a new instance of the <see cref="GanModel"/> class.</summary>
     /// <param name="generator">Maps latent vectors <c>[batch, latentDim]</c> to samples.</param>
@@ -28,9 +41,21 @@ public class GanModel : IDisposable
     /// <param name="latentDim">Size of the latent vector; positive.</param>
     /// <param name="seed">Seed of the model's own random stream (latent noise, shuffling); random when null.</param>
     public GanModel(Model generator, Model discriminator, int latentDim, long? seed = null)
+        : this(generator, discriminator, latentDim, seed, new long[] { latentDim })
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="GanModel"/> class whose generator takes more than the latent vector (conditional models).</summary>
+    /// <param name="generator">Maps <c>[batch, ...generatorInputShape]</c> to samples.</param>
+    /// <param name="discriminator">Maps (possibly conditioned) samples to one score per example.</param>
+    /// <param name="latentDim">Size of the latent vector; positive.</param>
+    /// <param name="seed">Seed of the model's own random stream; random when null.</param>
+    /// <param name="generatorInputShape">The generator's per-example input shape (the latent vector plus any conditioning).</param>
+    protected GanModel(Model generator, Model discriminator, int latentDim, long? seed, IReadOnlyList<long> generatorInputShape)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(discriminator);
+        ArgumentNullException.ThrowIfNull(generatorInputShape);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentDim);
         if (ReferenceEquals(generator, discriminator))
             throw new ArgumentException("The generator and the discriminator must be two different models.", nameof(discriminator));
@@ -39,7 +64,9 @@ public class GanModel : IDisposable
         LatentDim = latentDim;
         Seed = seed ?? Random.Shared.NextInt64(0, long.MaxValue);
         random = new torch.Generator((ulong)Seed, torch.CPU);
-        if (!generator.Built) generator.Build(new long[] { latentDim });
+        noise = new GeneratorNoiseSource(random);
+        this.generatorInputShape = generatorInputShape.ToArray();
+        if (!generator.Built) generator.Build(this.generatorInputShape);
     }
 
     /// <summary>Gets the generator.</summary>
@@ -75,6 +102,69 @@ public class GanModel : IDisposable
     /// <summary>Gets the model's random generator (latent noise, shuffling). Its state is part of a checkpoint.</summary>
     public torch.Generator RandomGenerator => random;
 
+    /// <summary>
+    /// Gets or sets where training draws latent vectors and penalty coefficients; by default the model's seeded
+    /// <see cref="RandomGenerator"/>. Set a <see cref="RecordedNoiseSource"/> to replay another framework's draws.
+    /// </summary>
+    public NoiseSource Noise
+    {
+        get => noise;
+        set => noise = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// Gets or sets the number of discriminator (critic) updates per generator update (n_critic; 5 for WGAN and
+    /// WGAN-GP), 1 by default. Each critic update takes its own slice of real data, as in Gulrajani et al.'s
+    /// Algorithm 1: <see cref="Fit"/> then hands <see cref="TrainStep"/> <c>DiscriminatorSteps × batchSize</c> examples.
+    /// </summary>
+    public int DiscriminatorSteps
+    {
+        get => discriminatorSteps;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            discriminatorSteps = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the bound c to clip every discriminator weight to, <c>[−c, c]</c>, after each discriminator
+    /// update; null (the default) uses the loss's <see cref="GanLoss.CriticWeightClip"/> (0.01 for <see cref="WassersteinLoss"/>).
+    /// </summary>
+    public double? DiscriminatorWeightClip
+    {
+        get => discriminatorWeightClip;
+        set
+        {
+            if (value is { } c && (!(c > 0) || double.IsInfinity(c)))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The weight clipping bound must be a positive, finite number (0.01 in the WGAN paper), or null.");
+            discriminatorWeightClip = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the decay of an exponential moving average of the generator's weights (e.g. 0.999), or null (the
+    /// default) for none. When set, the average starts from the current weights, is updated after every generator
+    /// update (<c>ema = d·ema + (1 − d)·w</c>; non-trainable state such as moving statistics is copied), is used by
+    /// <see cref="Generate"/> and <see cref="GenerateFrom"/>, and is saved with the weights under <c>generator_ema.*</c>.
+    /// </summary>
+    /// <remarks>Karras et al., "Progressive Growing of GANs", ICLR 2018; Yazıcı et al., "The Unusual Effectiveness of Averaging in GAN Training", ICLR 2019.</remarks>
+    public double? GeneratorEmaDecay
+    {
+        get => emaDecay;
+        set
+        {
+            if (value is { } d && !(d > 0 && d < 1))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The EMA decay must be in (0, 1), e.g. 0.999, or null to turn the average off.");
+            emaDecay = value;
+            if (value is null) DisposeEma();
+            else if (emaWeights is null) emaWeights = CreateEma();
+        }
+    }
+
+    /// <summary>Gets the generator's averaged weights by state-dict name (live tensors), or an empty dictionary when <see cref="GeneratorEmaDecay"/> is off.</summary>
+    public IReadOnlyDictionary<string, torch.Tensor> GeneratorEmaWeights => emaWeights ?? new Dictionary<string, torch.Tensor>();
+
     /// <summary>Sets two separate optimizers and the GAN loss.</summary>
     public void Compile(Optimizer discriminatorOptimizer, Optimizer generatorOptimizer, GanLoss loss)
     {
@@ -98,6 +188,13 @@ public class GanModel : IDisposable
         ArgumentNullException.ThrowIfNull(device);
         Generator.to(device);
         Discriminator.to(device);
+        if (emaWeights is not null)
+            foreach (var name in emaWeights.Keys.ToArray())
+            {
+                var moved = emaWeights[name].to(device).DetachFromDisposeScope();
+                if (!ReferenceEquals(moved, emaWeights[name])) emaWeights[name].Dispose();
+                emaWeights[name] = moved;
+            }
         Device = device;
         return this;
     }
@@ -105,7 +202,7 @@ public class GanModel : IDisposable
     /// <summary>Trains for <paramref name="epochs"/> epochs (the index to stop before, as Keras's <c>epochs</c>).</summary>
     /// <param name="dataset">The real data; its elements must match the discriminator's input.</param>
     /// <param name="epochs">The epoch to stop before.</param>
-    /// <param name="batchSize">Examples per step.</param>
+    /// <param name="batchSize">Examples per discriminator update; with <see cref="DiscriminatorSteps"/> = n, each step takes n batches.</param>
     /// <param name="callbacks">Callbacks; a <see cref="History"/> is always added and returned.</param>
     /// <param name="shuffle">Whether to shuffle each epoch (with the model's seeded generator).</param>
     /// <param name="initialEpoch">The epoch to start at (resuming).</param>
@@ -118,12 +215,14 @@ public class GanModel : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
         if (!IsCompiled) throw new InvalidOperationException("Call Compile() before Fit().");
         CheckDataShape(dataset.ElementShape);
+        // Each critic update takes its own slice of real data: one step consumes DiscriminatorSteps batches.
+        int examplesPerStep = checked(batchSize * DiscriminatorSteps);
         var history = new History();
         var all = new List<Callback> { history };
         all.AddRange(callbacks ?? Array.Empty<Callback>());
         foreach (var callback in all) callback.Model = this;
-        long steps = dataset.BatchCount(batchSize, dropRemainder: true);
-        if (steps == 0) dataset.GetBatches(batchSize); // throws the clear error about the batch size
+        long steps = dataset.BatchCount(examplesPerStep, dropRemainder: true);
+        if (steps == 0) dataset.GetBatches(examplesPerStep); // throws the clear error about the batch size
         StopTraining = false;
         var context = new TrainingContext(epochs, initialEpoch, steps, batchSize);
         foreach (var callback in all) callback.OnTrainBegin(context);
@@ -133,7 +232,7 @@ public class GanModel : IDisposable
             foreach (var callback in all) callback.OnEpochBegin(epoch);
             var sums = new Dictionary<string, double>();
             int count = 0;
-            foreach (var batch in EpochBatches(dataset, batchSize, shuffle))
+            foreach (var batch in EpochBatches(dataset, examplesPerStep, shuffle))
             {
                 foreach (var callback in all) callback.OnBatchBegin(count);
                 IReadOnlyDictionary<string, double> logs;
@@ -156,62 +255,138 @@ public class GanModel : IDisposable
     }
 
     /// <summary>
-    /// One training step on a batch of real data: one discriminator update on real and generated samples, then one
-    /// generator update (non-saturating by default). Returns plain numbers, never live tensors.
+    /// One training step on a batch of real data: <see cref="DiscriminatorSteps"/> discriminator updates, each on its
+    /// own equal slice of the batch and freshly drawn latent vectors, then one generator update on as many latent
+    /// vectors as one slice. Returns plain numbers, never live tensors: <c>d_loss</c>, <c>d_real</c>, <c>d_fake</c>
+    /// (means over the discriminator updates), <c>g_loss</c>, and <c>d_penalty</c> when the loss has a penalty.
     /// Runs inside a dispose scope opened by <see cref="Fit"/>.
     /// </summary>
+    /// <remarks>
+    /// Random draws happen in this order, which a <see cref="RecordedNoiseSource"/> must follow: for each discriminator
+    /// update its latent vectors, then the penalty's coefficients (if any); then the generator's latent vectors.
+    /// Labelled batches pass each slice's labels along (used by <see cref="ConditionalGanModel"/>; the generator update
+    /// uses the last slice's labels).
+    /// </remarks>
     public virtual IReadOnlyDictionary<string, double> TrainStep(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        long n = batch.Size;
-        var (dLoss, dReal, dFake) = TrainDiscriminator(batch.Features, SampleLatent(n));
-        double gLoss = TrainGenerator(SampleLatent(n));
-        return new Dictionary<string, double> { ["d_loss"] = dLoss, ["g_loss"] = gLoss, ["d_real"] = dReal, ["d_fake"] = dFake };
+        int k = DiscriminatorSteps;
+        if (batch.Size % k != 0 || batch.Size < k)
+            throw new ArgumentException($"TrainStep received {batch.Size} examples, but DiscriminatorSteps = {k} needs a positive multiple of {k}: each discriminator update takes its own slice.", nameof(batch));
+        long n = batch.Size / k;
+        double dLoss = 0, dReal = 0, dFake = 0, penalty = 0;
+        bool hasPenalty = false;
+        torch.Tensor? labels = null;
+        for (int i = 0; i < k; i++)
+        {
+            var real = k == 1 ? batch.Features : batch.Features.narrow(0, i * n, n);
+            labels = batch.Labels is null ? null : k == 1 ? batch.Labels : batch.Labels.narrow(0, i * n, n);
+            var result = TrainDiscriminatorStep(real, SampleLatent(n), labels);
+            dLoss += result.Loss;
+            dReal += result.RealScore;
+            dFake += result.FakeScore;
+            if (result.Penalty is { } p)
+            {
+                hasPenalty = true;
+                penalty += p;
+            }
+        }
+        double gLoss = TrainGeneratorStep(SampleLatent(n), labels);
+        var logs = new Dictionary<string, double> { ["d_loss"] = dLoss / k, ["g_loss"] = gLoss, ["d_real"] = dReal / k, ["d_fake"] = dFake / k };
+        if (hasPenalty) logs["d_penalty"] = penalty / k;
+        return logs;
     }
 
     /// <summary>One discriminator update on real samples and on samples generated from <paramref name="latent"/> (detached).</summary>
     /// <returns>The loss whose gradient was applied, and the mean scores on real and on generated samples.</returns>
     public (double Loss, double RealScore, double FakeScore) TrainDiscriminator(torch.Tensor real, torch.Tensor latent)
     {
+        var result = TrainDiscriminatorStep(real, latent);
+        return (result.Loss, result.RealScore, result.FakeScore);
+    }
+
+    /// <summary>
+    /// One discriminator update: the loss on real samples and on samples generated from <paramref name="latent"/>
+    /// (detached), plus the loss's <see cref="GanLoss.Penalty"/> when it has one; then the weights are clipped when
+    /// <see cref="DiscriminatorWeightClip"/> or the loss's <see cref="GanLoss.CriticWeightClip"/> says so.
+    /// </summary>
+    /// <param name="real">Real samples <c>[batch, ...]</c>.</param>
+    /// <param name="latent">Latent vectors <c>[batch, latentDim]</c>.</param>
+    /// <param name="labels">Class labels <c>[batch]</c> for conditional models, or null.</param>
+    public virtual DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null)
+    {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(latent);
         var ganLoss = Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fake = Generator.Call(latent, training: true).detach();
-        var realOutput = Discriminator.Call(real, training: true);
-        var fakeOutput = Discriminator.Call(fake, training: true);
+        var fake = GeneratorCall(latent, labels, training: true).detach();
+        var realOutput = DiscriminatorCall(real, labels, training: true);
+        var fakeOutput = DiscriminatorCall(fake, labels, training: true);
         var dLoss = ganLoss.DiscriminatorLoss(realOutput, fakeOutput);
+        torch.Tensor? penalty = null;
+        if (ganLoss.Penalty is { } gradientPenalty)
+        {
+            penalty = gradientPenalty.Compute(x => DiscriminatorCall(x, labels, training: true), real, fake, Noise);
+            dLoss = dLoss + penalty;
+        }
         var variables = Discriminator.TrainableVariables;
         var grads = tape.Gradient(dLoss, variables);
         DiscriminatorOptimizer.ApplyGradients(grads, variables);
         using var noGrad = torch.no_grad();
-        return (dLoss.item<float>(), ganLoss.Score(realOutput).mean().item<float>(), ganLoss.Score(fakeOutput).mean().item<float>());
+        if ((DiscriminatorWeightClip ?? ganLoss.CriticWeightClip) is { } clip)
+            foreach (var variable in variables) variable.clamp_(-clip, clip);
+        return new DiscriminatorStepResult(dLoss.item<float>(), ganLoss.Score(realOutput).mean().item<float>(), ganLoss.Score(fakeOutput).mean().item<float>(),
+            penalty?.item<float>());
     }
 
     /// <summary>One generator update on samples generated from <paramref name="latent"/>; the discriminator is not updated.</summary>
     /// <returns>The generator loss whose gradient was applied.</returns>
-    public double TrainGenerator(torch.Tensor latent)
+    public double TrainGenerator(torch.Tensor latent) => TrainGeneratorStep(latent);
+
+    /// <summary>
+    /// One generator update on samples generated from <paramref name="latent"/> (and <paramref name="labels"/> for
+    /// conditional models); the discriminator is not updated. Then the weight average is updated when
+    /// <see cref="GeneratorEmaDecay"/> is set.
+    /// </summary>
+    /// <returns>The generator loss whose gradient was applied.</returns>
+    public virtual double TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
     {
         ArgumentNullException.ThrowIfNull(latent);
         var ganLoss = Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fakeOutput = Discriminator.Call(Generator.Call(latent, training: true), training: true);
+        var fakeOutput = DiscriminatorCall(GeneratorCall(latent, labels, training: true), labels, training: true);
         var gLoss = ganLoss.GeneratorLoss(fakeOutput);
         var variables = Generator.TrainableVariables;
         var grads = tape.Gradient(gLoss, variables);
         GeneratorOptimizer.ApplyGradients(grads, variables);
+        UpdateEma();
         return gLoss.item<float>();
     }
 
-    /// <summary>Draws latent vectors <c>[n, latentDim]</c> from N(0, 1) with the model's generator, on the model's device.</summary>
+    /// <summary>Draws latent vectors <c>[n, latentDim]</c> from N(0, 1) from <see cref="Noise"/>, on the model's device.</summary>
     public torch.Tensor SampleLatent(long n)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
-        var z = torch.randn(new[] { n, LatentDim }, generator: random);
+        var z = Noise.Normal(new[] { n, LatentDim });
         return Device.type == DeviceType.CPU ? z : z.to(Device);
     }
+
+    /// <summary>Runs the generator. Conditional models override this to feed the labels.</summary>
+    /// <param name="latent">Latent vectors <c>[batch, latentDim]</c>.</param>
+    /// <param name="labels">Class labels <c>[batch]</c>, or null for unconditional models.</param>
+    /// <param name="training">Whether the call is part of training.</param>
+    protected virtual torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training) => Generator.Call(latent, training);
+
+    /// <summary>Runs the discriminator. Conditional models override this to feed the labels.</summary>
+    /// <param name="samples">Real or generated samples <c>[batch, ...]</c>.</param>
+    /// <param name="labels">Class labels <c>[batch]</c>, or null for unconditional models.</param>
+    /// <param name="training">Whether the call is part of training.</param>
+    protected virtual torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training) => Discriminator.Call(samples, training);
+
+    /// <summary>The discriminator's per-example input shape for data examples of <paramref name="elementShape"/> (conditional models add label channels).</summary>
+    protected virtual IReadOnlyList<long> DiscriminatorInputShape(IReadOnlyList<long> elementShape) => elementShape;
 
     /// <summary>Generates <paramref name="n"/> samples in inference mode. With a seed, the same samples every time.</summary>
     /// <returns>A new CPU tensor <c>[n, ...]</c>, owned by the caller.</returns>
@@ -232,13 +407,20 @@ public class GanModel : IDisposable
         return GenerateFrom(z).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Runs the generator on given latent vectors in inference mode, without gradients.</summary>
+    /// <summary>Runs the generator on given latent vectors in inference mode, without gradients (with the averaged weights when <see cref="GeneratorEmaDecay"/> is set).</summary>
     /// <returns>A new CPU tensor, owned by the caller's scope.</returns>
     public virtual torch.Tensor GenerateFrom(torch.Tensor latent)
     {
         ArgumentNullException.ThrowIfNull(latent);
+        return GenerateWithLabels(latent, null);
+    }
+
+    /// <summary>Runs the generator in inference mode with the averaged weights when enabled; returns a new CPU tensor.</summary>
+    private protected torch.Tensor GenerateWithLabels(torch.Tensor latent, torch.Tensor? labels)
+    {
         using var noGrad = torch.no_grad();
-        using var output = Generator.Call(latent.to(Device), training: false);
+        using var swap = UseEmaWeights();
+        using var output = GeneratorCall(latent.to(Device), labels?.to(Device), training: false);
         return output.cpu().detach().clone();
     }
 
@@ -265,13 +447,20 @@ public class GanModel : IDisposable
         }
     }
 
-    /// <summary>Gets the live weight tensors of both models by saved name (<c>generator.*</c>, <c>discriminator.*</c>).</summary>
+    /// <summary>
+    /// Gets the live weight tensors of both models by saved name (<c>generator.*</c>, <c>discriminator.*</c>), and the
+    /// generator's averaged weights (<c>generator_ema.*</c>) when <see cref="GeneratorEmaDecay"/> is set.
+    /// </summary>
+    /// <remarks>Files with <c>generator_ema.*</c> load into a model without the average too: those tensors are then ignored.</remarks>
     public IReadOnlyDictionary<string, torch.Tensor> WeightTensors()
     {
         var weights = new Dictionary<string, torch.Tensor>();
         foreach (var (prefix, model) in new[] { ("generator", Generator), ("discriminator", Discriminator) })
             foreach (var (name, tensor) in model.state_dict())
                 weights[$"{prefix}.{name}"] = tensor;
+        if (emaWeights is not null)
+            foreach (var (name, tensor) in emaWeights)
+                weights[$"{EmaPrefix}.{name}"] = tensor;
         return weights;
     }
 
@@ -314,6 +503,7 @@ public class GanModel : IDisposable
     protected virtual void Dispose(bool disposing)
     {
         if (!disposing) return;
+        DisposeEma();
         Generator.Dispose();
         Discriminator.Dispose();
         random.Dispose();
@@ -328,18 +518,79 @@ public class GanModel : IDisposable
 
     private void CheckDataShape(IReadOnlyList<long> elementShape)
     {
-        var generated = Generator.OutputShape ?? Generator.ComputeOutputShape(new long[] { LatentDim });
-        if (Discriminator.Built && !Shapes.Equal(Discriminator.InputShape!, elementShape))
+        var generated = Generator.OutputShape ?? Generator.ComputeOutputShape(generatorInputShape);
+        var discriminatorInput = DiscriminatorInputShape(elementShape);
+        if (Discriminator.Built && !Shapes.Equal(Discriminator.InputShape!, discriminatorInput))
             throw new IncompatibleInputException(
-                $"The discriminator '{Discriminator.Name}' expects examples of shape {Shapes.FormatWithBatch(Discriminator.InputShape!)}, but the dataset's examples have shape {Shapes.FormatWithBatch(elementShape)}. " +
+                $"The discriminator '{Discriminator.Name}' expects examples of shape {Shapes.FormatWithBatch(Discriminator.InputShape!)}, but the dataset's examples have shape {Shapes.FormatWithBatch(elementShape)}" +
+                (Shapes.Equal(discriminatorInput, elementShape) ? ". " : $", which makes discriminator inputs of shape {Shapes.FormatWithBatch(discriminatorInput)}. ") +
                 "Flatten or reshape the data (or the discriminator's input) so they match.",
-                Discriminator.InputShape!, elementShape);
+                Discriminator.InputShape!, discriminatorInput);
         if (!Shapes.Equal(generated, elementShape))
             throw new IncompatibleInputException(
                 $"The generator '{Generator.Name}' produces samples of shape {Shapes.FormatWithBatch(generated)}, but the dataset's examples have shape {Shapes.FormatWithBatch(elementShape)}. " +
                 "Change the generator's output layer (or add a Reshape) to match the data.",
                 elementShape, generated);
-        if (!Discriminator.Built) Discriminator.Build(elementShape);
+        if (!Discriminator.Built) Discriminator.Build(discriminatorInput);
+    }
+
+    private const string EmaPrefix = "generator_ema";
+
+    private Dictionary<string, torch.Tensor> CreateEma()
+    {
+        using var noGrad = torch.no_grad();
+        // The average lives across training steps: detached copies outside any dispose scope.
+        return Generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+    }
+
+    private void DisposeEma()
+    {
+        if (emaWeights is null) return;
+        foreach (var tensor in emaWeights.Values) tensor.Dispose();
+        emaWeights = null;
+    }
+
+    private void UpdateEma()
+    {
+        if (emaWeights is null || emaDecay is not { } decay) return;
+        using var noGrad = torch.no_grad();
+        var trainable = new HashSet<string>(Generator.named_parameters().Select(p => p.name));
+        foreach (var (name, tensor) in Generator.state_dict())
+        {
+            var average = emaWeights[name];
+            if (trainable.Contains(name) && tensor.is_floating_point()) average.mul_(decay).add_(tensor, alpha: 1 - decay);
+            else average.copy_(tensor);
+        }
+    }
+
+    /// <summary>Copies the averaged weights into the generator until disposed, then restores the trained ones; a no-op without an average.</summary>
+    private WeightRestorer? UseEmaWeights()
+    {
+        if (emaWeights is null) return null;
+        var live = Generator.state_dict();
+        var saved = new Dictionary<string, torch.Tensor>();
+        using (torch.no_grad())
+        {
+            foreach (var (name, tensor) in live)
+            {
+                saved[name] = tensor.detach().clone().DetachFromDisposeScope();
+                tensor.copy_(emaWeights[name]);
+            }
+        }
+        return new WeightRestorer(live, saved);
+    }
+
+    private sealed class WeightRestorer(IDictionary<string, torch.Tensor> live, Dictionary<string, torch.Tensor> saved) : IDisposable
+    {
+        public void Dispose()
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var (name, tensor) in saved)
+            {
+                live[name].copy_(tensor);
+                tensor.Dispose();
+            }
+        }
     }
 
     private static InvalidOperationException NotCompiled() => new("Call Compile() before Fit().");

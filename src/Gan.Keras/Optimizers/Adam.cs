@@ -18,7 +18,8 @@ public sealed class Adam : Optimizer
     /// <param name="beta2">Decay of the second moment, in [0, 1).</param>
     /// <param name="epsilon">Small constant for numerical stability; positive.</param>
     /// <param name="rule">Where epsilon is added; Keras's rule by default.</param>
-    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, AdamUpdateRule rule = AdamUpdateRule.Keras)
+    /// <param name="betaPowers">How βᵗ is computed; by default as the rule's framework does (Keras: the variable's dtype; Algorithm 1: float64, as PyTorch).</param>
+    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, AdamUpdateRule rule = AdamUpdateRule.Keras, BetaPowerPrecision? betaPowers = null)
         : base(learningRate)
     {
         if (beta1 < 0 || beta1 >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1).");
@@ -28,7 +29,11 @@ public sealed class Adam : Optimizer
         Beta2 = beta2;
         Epsilon = epsilon;
         Rule = rule;
+        BetaPowers = betaPowers ?? (rule == AdamUpdateRule.Keras ? BetaPowerPrecision.VariableDtype : BetaPowerPrecision.DoublePrecision);
     }
+
+    /// <summary>Gets how the bias-correction powers are computed.</summary>
+    public BetaPowerPrecision BetaPowers { get; }
 
     /// <summary>Gets the first-moment decay.</summary>
     public double Beta1 { get; }
@@ -46,7 +51,7 @@ public sealed class Adam : Optimizer
     public override IReadOnlyDictionary<string, object> GetConfig() => new Dictionary<string, object>
     {
         ["name"] = "adam", ["learning_rate"] = LearningRate, ["beta_1"] = Beta1, ["beta_2"] = Beta2,
-        ["epsilon"] = Epsilon, ["rule"] = Rule.ToString(),
+        ["epsilon"] = Epsilon, ["rule"] = Rule.ToString(), ["beta_powers"] = BetaPowers.ToString(),
     };
 
     /// <inheritdoc />
@@ -59,8 +64,8 @@ public sealed class Adam : Optimizer
         var v = slot["v"];
         m.mul_(Beta1).add_(gradient, alpha: 1 - Beta1);
         v.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
-        double biasCorrection1 = 1 - Math.Pow(Beta1, step);
-        double biasCorrection2 = 1 - Math.Pow(Beta2, step);
+        double biasCorrection1 = 1 - BetaPower(Beta1, step, variable.dtype);
+        double biasCorrection2 = 1 - BetaPower(Beta2, step, variable.dtype);
         if (Rule == AdamUpdateRule.Keras)
         {
             double alpha = LearningRate * Math.Sqrt(biasCorrection2) / biasCorrection1;
@@ -72,6 +77,21 @@ public sealed class Adam : Optimizer
             // The order of operations follows torch.optim.Adam, so results match PyTorch bit for bit where possible.
             using var denominator = v.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Epsilon);
             variable.addcdiv_(m, denominator, value: -LearningRate / biasCorrection1);
+        }
+    }
+
+    private double BetaPower(double beta, long step, torch.ScalarType dtype)
+    {
+        switch (BetaPowers)
+        {
+            case BetaPowerPrecision.Float32RunningProduct:
+                float product = (float)beta;
+                for (long t = 1; t < step; t++) product *= (float)beta;
+                return product;
+            case BetaPowerPrecision.VariableDtype when dtype != torch.ScalarType.Float64:
+                return MathF.Pow((float)beta, step);
+            default:
+                return Math.Pow(beta, step);
         }
     }
 }

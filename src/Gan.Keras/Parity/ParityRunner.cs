@@ -1,5 +1,8 @@
+using Gan.Keras.Data;
 using Gan.Keras.Losses;
+using Gan.Keras.Models;
 using Gan.Keras.Optimizers;
+using Gan.Keras.Training;
 using TorchSharp;
 
 namespace Gan.Keras.Parity;
@@ -43,6 +46,59 @@ public static class ParityRunner
             throw new InvalidDataException($"'{trace.Path}': loss '{trace.LossName}' is not one parity can replay (bce-nonsaturating, wgan-gp).");
         }
 
+        return CreateReport(trace, dOurs, gOurs, finalWeights, implementation, tolerance);
+    }
+
+    /// <summary>
+    /// Replays a WGAN-GP trace (<c>semantics: torch</c>) with Gan.Keras itself rather than the raw TorchSharp reference:
+    /// a <see cref="Models.Sequential"/> of <see cref="Layers.Dense"/> layers, <see cref="WassersteinGpLoss"/>,
+    /// <see cref="Models.GanModel.Fit"/> with <see cref="Models.GanModel.DiscriminatorSteps"/> = <c>n_critic</c>,
+    /// <see cref="Adam"/> with PyTorch's update rule, and the trace's latent vectors and coefficients replayed through a
+    /// <see cref="RecordedNoiseSource"/>. This checks the library's loss, penalty and critic schedule, not a port.
+    /// </summary>
+    /// <param name="trace">A loaded WGAN-GP trace with torch semantics.</param>
+    public static ParityReport RunWithGanModel(GoldenTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        if (!trace.IsWganGp || trace.Semantics != "torch")
+            throw new InvalidDataException($"'{trace.Path}': RunWithGanModel replays WGAN-GP traces with torch semantics; this one is '{trace.LossName}' with {trace.Semantics} semantics.");
+        using var scope = torch.NewDisposeScope();
+        torch.set_grad_enabled(true);
+        var (real, zCritic, alpha, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_critic"), trace.Tensor("batches.alpha"), trace.Tensor("batches.z_g"));
+        int nCritic = (int)trace.Number("n_critic");
+        int generatorSteps = (int)zG.shape[0];
+        int batchSize = (int)real.shape[1];
+        if (real.shape[0] != (long)nCritic * generatorSteps)
+            throw new InvalidDataException($"'{trace.Path}': {real.shape[0]} critic batches, but n_critic = {nCritic} and {generatorSteps} generator steps need {nCritic * generatorSteps}.");
+        var generator = KerasMlpGanFactory.BuildModel(MlpSpec.FromTrace(trace, "generator"), "generator");
+        var discriminator = KerasMlpGanFactory.BuildModel(MlpSpec.FromTrace(trace, "discriminator"), "discriminator");
+        using var gan = new RecordingGanModel(generator, discriminator, (int)generator.InputShape![0]) { DiscriminatorSteps = nCritic };
+        gan.AssignWeights(trace.Weights("init"), trace.Path);
+        Adam NewAdam() => new(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), AdamUpdateRule.Algorithm1, BetaPowersFromMetadata(trace));
+        gan.Compile(NewAdam(), NewAdam(), new WassersteinGpLoss(trace.Number("gp_weight")));
+        using var noise = new RecordedNoiseSource();
+        for (int s = 0; s < generatorSteps; s++)
+        {
+            for (int k = s * nCritic; k < (s + 1) * nCritic; k++)
+            {
+                noise.EnqueueNormal(zCritic[k]);
+                noise.EnqueueUniform(alpha[k]);
+            }
+            noise.EnqueueNormal(zG[s]);
+        }
+        gan.Noise = noise;
+        using var data = new InMemoryDataset(real.reshape(-1, real.shape[2]), name: Path.GetFileName(trace.Path));
+        gan.Fit(data, epochs: 1, batchSize: batchSize, shuffle: false);
+        if (noise.Remaining != 0)
+            throw new InvalidOperationException($"The replay left {noise.Remaining} recorded draws unused; GanModel consumed noise differently from the trace's order.");
+        var weights = gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        return CreateReport(trace, gan.DiscriminatorLosses.ToArray(), gan.GeneratorLosses.ToArray(), weights,
+            "Gan.Keras (Sequential of Dense, WassersteinGpLoss, GanModel.Fit with DiscriminatorSteps, Adam Algorithm1)", (1e-5, 1e-3, 1e-3));
+    }
+
+    private static ParityReport CreateReport(GoldenTrace trace, float[] dOurs, float[] gOurs, Dictionary<string, torch.Tensor> finalWeights, string implementation,
+        (double first5, double all, double weights) tolerance)
+    {
         var dRecorded = trace.Tensor("losses.d").data<float>().ToArray();
         var gRecorded = trace.Tensor("losses.g").data<float>().ToArray();
         double? finalDiff = null;
@@ -128,7 +184,7 @@ public static class ParityRunner
         var rule = AdamRuleFromMetadata(trace);
         double clip = trace.Optional("bce_clip_epsilon") is null ? 1e-7 : trace.Number("bce_clip_epsilon");
         using var gan = KerasMlpGanFactory.Create(g, d, init,
-            () => new Adam(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), rule),
+            () => new Adam(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), rule, BetaPowersFromMetadata(trace)),
             BceFromMetadata(trace, clip));
         var (real, zD, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_d"), trace.Tensor("batches.z_g"));
         int steps = (int)real.shape[0];
@@ -140,6 +196,15 @@ public static class ParityRunner
             gLosses[k] = (float)gan.TrainGenerator(zG[k]);
         }
         return (dLosses, gLosses, gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()));
+    }
+
+    /// <summary>Reads how βᵗ was computed from <c>adam_update</c> ("kept as float32 running product" in TensorFlow.js traces).</summary>
+    public static BetaPowerPrecision BetaPowersFromMetadata(GoldenTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        string formula = trace.Optional("adam_update") ?? string.Empty;
+        if (formula.Contains("float32 running product", StringComparison.Ordinal)) return BetaPowerPrecision.Float32RunningProduct;
+        return trace.Semantics == "keras" ? BetaPowerPrecision.VariableDtype : BetaPowerPrecision.DoublePrecision;
     }
 
     /// <summary>The trace's probability BCE: TensorFlow.js's logit round trip when its <c>bce_impl</c> says so, else Keras's.</summary>
@@ -155,5 +220,27 @@ public static class ParityRunner
         double max = 0;
         for (int i = 0; i < Math.Min(firstN, ours.Length); i++) max = Math.Max(max, Math.Abs((double)ours[i] - recorded[i]));
         return max;
+    }
+
+    /// <summary>A GanModel that records every critic and generator loss it applies (the trace records each one).</summary>
+    private sealed class RecordingGanModel(Model generator, Model discriminator, int latentDim) : GanModel(generator, discriminator, latentDim, seed: 0)
+    {
+        public List<float> DiscriminatorLosses { get; } = new();
+
+        public List<float> GeneratorLosses { get; } = new();
+
+        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null)
+        {
+            var result = base.TrainDiscriminatorStep(real, latent, labels);
+            DiscriminatorLosses.Add((float)result.Loss);
+            return result;
+        }
+
+        public override double TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
+        {
+            double loss = base.TrainGeneratorStep(latent, labels);
+            GeneratorLosses.Add((float)loss);
+            return loss;
+        }
     }
 }

@@ -90,3 +90,29 @@ public class AdamTests
         Assert.Contains("0 gradients for 1 variables", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class AdamBetaPowerTests
+{
+    [Fact]
+    public void BetaPowers_DefaultToEachFrameworksPrecision()
+    {
+        Assert.Equal(BetaPowerPrecision.VariableDtype, new Gan.Keras.Optimizers.Adam().BetaPowers);
+        Assert.Equal(BetaPowerPrecision.DoublePrecision, new Gan.Keras.Optimizers.Adam(rule: AdamUpdateRule.Algorithm1).BetaPowers);
+    }
+
+    [Fact]
+    public void Float32RunningProduct_ChangesTheFirstStep_AsTensorFlowJsDoes()
+    {
+        // float32(0.999) = 0.99900001287: 1 − β₂ is 1.3e-5 smaller (relative) than in float64, so the first step differs.
+        var exact = new Gan.Keras.Optimizers.Adam(0.1, 0.5, 0.999, 1e-3, AdamUpdateRule.Algorithm1);
+        var tfjs = new Gan.Keras.Optimizers.Adam(0.1, 0.5, 0.999, 1e-3, AdamUpdateRule.Algorithm1, BetaPowerPrecision.Float32RunningProduct);
+
+        double a = OptimizerTestSupport.Trajectory(exact, 1.0, 0.5)[0];
+        double b = OptimizerTestSupport.Trajectory(tfjs, 1.0, 0.5)[0];
+
+        // Hand-computed: v̂ = 0.001·0.25 / (1 − 0.99900001287) = 0.25001287…; w = 1 − 0.1·0.5/(√v̂ + 1e-3)
+        double vHat = 0.001 * 0.25 / (1 - (double)0.999f);
+        Assert.Equal(1 - 0.1 * 0.5 / (Math.Sqrt(vHat) + 1e-3), b, 12);
+        Assert.NotEqual(a, b);
+    }
+}

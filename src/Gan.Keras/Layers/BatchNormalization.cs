@@ -1,0 +1,130 @@
+using Gan.Keras.Initializers;
+using Gan.Keras.Internal;
+using TorchSharp;
+
+namespace Gan.Keras.Layers;
+
+/// <summary>
+/// Batch normalisation, as Keras's <c>BatchNormalization</c>, over the channel axis (axis 1: NCHW channels, or the
+/// features of <c>[batch, features]</c>): <c>y = γ·(x − μ)/√(σ² + ε) + β</c>.
+/// </summary>
+/// <remarks>
+/// <para>Training (<c>training: true</c> and the layer <see cref="Layer.Trainable"/>): μ and σ² are the batch's mean and
+/// biased variance over every axis but the channel axis, and the moving statistics are updated as Keras does,
+/// <c>moving = moving·momentum + batch·(1 − momentum)</c> (PyTorch's <c>momentum</c> is Keras's <c>1 − momentum</c>,
+/// and PyTorch stores the unbiased variance). Inference: the moving statistics are used. Keras's defaults:
+/// momentum 0.99, ε = 1e-3 (PyTorch: 0.1 and 1e-5). A frozen layer (<c>Trainable = false</c>) runs in inference mode,
+/// as in Keras 2.1+.</para>
+/// <para>Weights: <c>gamma</c>, <c>beta</c> (trainable), <c>moving_mean</c>, <c>moving_variance</c> (non-trainable,
+/// saved; counted in <see cref="Layer.CountParams"/> as Keras's non-trainable params).</para>
+/// <para>Ioffe &amp; Szegedy, "Batch Normalization", ICML 2015. Keras's <c>axis=-1</c> on channels-last images is axis 1 here.</para>
+/// </remarks>
+public sealed class BatchNormalization : Layer
+{
+    private torch.Tensor? gamma;
+    private torch.Tensor? beta;
+    private torch.Tensor? movingMean;
+    private torch.Tensor? movingVariance;
+
+    /// <summary>Initializes a new instance of the <see cref="BatchNormalization"/> class.</summary>
+    /// <param name="momentum">Momentum of the moving statistics, in [0, 1); Keras's 0.99 by default.</param>
+    /// <param name="epsilon">ε added to the variance; positive; Keras's 1e-3 by default.</param>
+    /// <param name="center">Whether to add the learned offset β.</param>
+    /// <param name="scale">Whether to multiply by the learned scale γ.</param>
+    /// <param name="name">Layer name.</param>
+    public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null) : base(name)
+    {
+        if (!(momentum >= 0 && momentum < 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1) (Keras's convention: the weight of the old moving value, 0.99 by default).");
+        if (!(epsilon > 0))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive (Keras's default is 1e-3).");
+        Momentum = momentum;
+        Epsilon = epsilon;
+        Center = center;
+        Scale = scale;
+    }
+
+    /// <summary>Gets the momentum of the moving statistics.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Gets ε.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Gets a value indicating whether β is learned.</summary>
+    public bool Center { get; }
+
+    /// <summary>Gets a value indicating whether γ is learned.</summary>
+    public bool Scale { get; }
+
+    /// <summary>Gets the moving mean <c>[channels]</c>. Throws before the layer is built.</summary>
+    public torch.Tensor MovingMean => movingMean ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet; call Build() or run it on data first.");
+
+    /// <summary>Gets the moving variance <c>[channels]</c>. Throws before the layer is built.</summary>
+    public torch.Tensor MovingVariance => movingVariance ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet; call Build() or run it on data first.");
+
+    /// <inheritdoc />
+    public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
+
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => new BatchNormalizationConfig(Momentum, Epsilon, Center, Scale, ConfigName);
+
+    /// <inheritdoc />
+    protected override void ValidateInputShape(IReadOnlyList<long> inputShape)
+    {
+        if (inputShape.Count == 0)
+            throw new IncompatibleInputException($"Layer '{Name}' (BatchNormalization) normalizes axis 1 (channels or features), but received a 1-D batch. Reshape the data to [batch, features].",
+                new long[] { -1 }, inputShape);
+    }
+
+    /// <inheritdoc />
+    protected override void BuildWeights(IReadOnlyList<long> inputShape)
+    {
+        var channels = new[] { inputShape[0] };
+        if (Scale) gamma = AddWeight("gamma", channels, new Ones());
+        if (Center) beta = AddWeight("beta", channels, new Zeros());
+        movingMean = AddWeight("moving_mean", channels, new Zeros(), trainable: false);
+        movingVariance = AddWeight("moving_variance", channels, new Ones(), trainable: false);
+    }
+
+    /// <inheritdoc />
+    protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)
+    {
+        using var scope = torch.NewDisposeScope();
+        var broadcast = new long[inputs.dim()];
+        Array.Fill(broadcast, 1L);
+        broadcast[1] = inputs.shape[1];
+        torch.Tensor mean, variance;
+        if (training && Trainable)
+        {
+            var axes = Enumerable.Range(0, (int)inputs.dim()).Where(a => a != 1).Select(a => (long)a).ToArray();
+            mean = inputs.mean(axes, keepdim: true);
+            variance = (inputs - mean).square().mean(axes, keepdim: true);
+            using (torch.no_grad())
+            {
+                movingMean!.mul_(Momentum).add_(mean.detach().reshape(-1), alpha: 1 - Momentum);
+                movingVariance!.mul_(Momentum).add_(variance.detach().reshape(-1), alpha: 1 - Momentum);
+            }
+        }
+        else
+        {
+            mean = movingMean!.reshape(broadcast);
+            variance = movingVariance!.reshape(broadcast);
+        }
+        var output = (inputs - mean) * (variance + Epsilon).rsqrt();
+        if (gamma is not null) output = output * gamma.reshape(broadcast);
+        if (beta is not null) output = output + beta.reshape(broadcast);
+        return output.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Configuration of a <see cref="BatchNormalization"/> layer.</summary>
+/// <param name="Momentum">Momentum of the moving statistics.</param>
+/// <param name="Epsilon">ε.</param>
+/// <param name="Center">Whether β is learned.</param>
+/// <param name="Scale">Whether γ is learned.</param>
+/// <param name="Name">Layer name.</param>
+public sealed record BatchNormalizationConfig(double Momentum, double Epsilon, bool Center, bool Scale, string? Name) : LayerConfig(Name)
+{
+    /// <inheritdoc />
+    public override Layer CreateLayer() => new BatchNormalization(Momentum, Epsilon, Center, Scale, Name);
+}

@@ -1,0 +1,74 @@
+using Gan.Keras.Layers;
+using TorchSharp;
+using Xunit;
+
+namespace Gan.Keras.Tests.Layers;
+
+public class BatchNormalizationTests
+{
+    [Fact]
+    public void MeetsLayerContract_OnImages()
+    {
+        // Given images [4, 3, 5, 5]: γ, β trainable (2·3), moving mean and variance non-trainable (2·3)
+        // When / Then
+        LayerHarness.Run(new LayerCase(() => new BatchNormalization(), () => new[] { torch.randn(4, 3, 5, 5) * 3 + 1 }, new long[] { 4, 3, 5, 5 }, 12, 6));
+    }
+
+    [Fact]
+    public void MeetsLayerContract_OnFeatures()
+    {
+        // Given / When / Then
+        LayerHarness.Run(new LayerCase(() => new BatchNormalization(momentum: 0.9, epsilon: 1e-5), () => new[] { torch.randn(8, 6) }, new long[] { 8, 6 }, 24, 12));
+    }
+
+    [Fact]
+    public void Training_NormalizesWithBatchStatistics_AndUpdatesMovingStatisticsAsKeras()
+    {
+        // Given one feature with batch [1, 2, 3, 6]: mean 3, biased variance (4 + 1 + 0 + 9) / 4 = 3.5
+        using var scope = torch.NewDisposeScope();
+        using var bn = new BatchNormalization();
+        var x = torch.tensor(new float[] { 1, 2, 3, 6 }).reshape(4, 1);
+
+        // When
+        var y = bn.Call(x, training: true);
+
+        // Then y = (x − 3)/√(3.5 + 1e-3); moving mean = 0.99·0 + 0.01·3, moving variance = 0.99·1 + 0.01·3.5
+        Assert.Equal(-2 / Math.Sqrt(3.501), y[0, 0].item<float>(), 5);
+        Assert.Equal(0.03, bn.MovingMean.item<float>(), 6);
+        Assert.Equal(1.025, bn.MovingVariance.item<float>(), 6);
+        Assert.Equal(0.99, bn.Momentum);
+        Assert.Equal(1e-3, bn.Epsilon);
+    }
+
+    [Fact]
+    public void Inference_UsesMovingStatistics_AndDoesNotUpdateThem()
+    {
+        // Given a fresh layer (moving mean 0, variance 1)
+        using var scope = torch.NewDisposeScope();
+        using var bn = new BatchNormalization();
+        var x = torch.tensor(new float[] { 1, 2, 3, 6 }).reshape(4, 1);
+
+        // When
+        var y = bn.Call(x, training: false);
+
+        // Then y = x/√(1 + 1e-3) and the statistics stay put
+        Assert.Equal(6 / Math.Sqrt(1.001), y[3, 0].item<float>(), 5);
+        Assert.Equal(0.0, bn.MovingMean.item<float>());
+        Assert.Equal(1.0, bn.MovingVariance.item<float>());
+    }
+
+    [Fact]
+    public void FrozenLayer_RunsInInferenceMode_EvenWhenTraining()
+    {
+        // Given a layer with Trainable = false
+        using var scope = torch.NewDisposeScope();
+        using var bn = new BatchNormalization { Trainable = false };
+        var x = torch.tensor(new float[] { 1, 2, 3, 6 }).reshape(4, 1);
+
+        // When
+        bn.Call(x, training: true);
+
+        // Then (Keras 2.1+ behaviour) the moving statistics do not move
+        Assert.Equal(0.0, bn.MovingMean.item<float>());
+    }
+}

@@ -1,0 +1,39 @@
+using Gan.Keras.Losses;
+using Xunit;
+
+namespace Gan.Keras.Tests.Losses;
+
+public class NonSaturatingLossTests
+{
+    [Fact]
+    public void OnLogits_MeetsGanLossContract()
+    {
+        // Given the non-saturating loss on logits, r = [1, −1, 2, 0.5], f = [−0.5, 0, 1, −2]
+        // When the contract runs
+        // Then D = mean softplus(−r) + mean softplus(f) = 0.556882 + 0.651853 and
+        //      G = mean softplus(−f) = (0.974077 + 0.693147 + 0.313262 + 2.126928) / 4 = 1.026853
+        GanLossContract.Verify(new GanLossCase(() => new NonSaturatingLoss(), GanLossContract.Real, GanLossContract.Fake,
+            1.2087356, 1.0268535,
+            (r, f) => NonSaturatingLoss.DiscriminatorTerm(r, f), NonSaturatingLoss.GeneratorTerm));
+    }
+
+    [Fact]
+    public void WithLabelLossOnProbabilities_MeetsGanLossContract()
+    {
+        // Given the Keras-example form with BinaryCrossentropy on probabilities p_r = [0.9, 0.6, 0.8, 0.7], p_f = [0.1, 0.3, 0.2, 0.4]
+        // When the contract runs
+        // Then D = mean −ln p_r + mean −ln(1 − p_f) = 0.299001 + 0.299001 and G = mean −ln p_f = 1.508072
+        GanLossContract.Verify(new GanLossCase(() => new NonSaturatingLoss(new BinaryCrossentropy()),
+            new[] { 0.9f, 0.6f, 0.8f, 0.7f }, new[] { 0.1f, 0.3f, 0.2f, 0.4f }, 0.5980023, 1.5080716));
+    }
+
+    [Fact]
+    public void WithLabelLossAndOneSidedSmoothing_UsesRealTargetOneMinusS()
+    {
+        // Given smoothing 0.2: the real targets are 0.8, so the real term is mean −(0.8·ln p + 0.2·ln(1 − p)) = 0.540815
+        // When the contract runs
+        // Then D = 0.540815 + 0.299001 and the generator still aims at 1
+        GanLossContract.Verify(new GanLossCase(() => new NonSaturatingLoss(new BinaryCrossentropy(), 0.2),
+            new[] { 0.9f, 0.6f, 0.8f, 0.7f }, new[] { 0.1f, 0.3f, 0.2f, 0.4f }, 0.8398164, 1.5080716));
+    }
+}

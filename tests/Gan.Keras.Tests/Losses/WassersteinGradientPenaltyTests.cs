@@ -1,0 +1,105 @@
+using Gan.Keras.Layers;
+using Gan.Keras.Losses;
+using Gan.Keras.Models;
+using Gan.Keras.Training;
+using TorchSharp;
+using Xunit;
+
+namespace Gan.Keras.Tests.Losses;
+
+public class WassersteinGradientPenaltyTests
+{
+    // A critic D(x) = ½·Σ_j x_j² has input gradient ∇D(x) = x, so every gradient norm is a hand-computable ‖x̂_i‖.
+    private static torch.Tensor QuadraticCritic(torch.Tensor x) => 0.5 * x.square().sum(1);
+
+    [Fact]
+    public void Term_MatchesHandComputedPerExampleValue()
+    {
+        // Given real [[3, 4], [1, 0]], fake [[1, 0], [3, 4]] and α = [0.5, 0.25] (one per example):
+        // x̂ = [[2, 2], [2.5, 3]], ‖x̂‖ = [√8, √15.25] = [2.828427, 3.905125]
+        using var scope = torch.NewDisposeScope();
+        var real = torch.tensor(new float[] { 3, 4, 1, 0 }).reshape(2, 2);
+        var fake = torch.tensor(new float[] { 1, 0, 3, 4 }).reshape(2, 2);
+        var alpha = torch.tensor(new float[] { 0.5f, 0.25f }).reshape(2, 1);
+
+        // When
+        var penalty = WassersteinGradientPenalty.Term(QuadraticCritic, real, fake, alpha);
+
+        // Then mean((‖x̂_i‖ − 1)²) = (1.828427² + 2.905125²) / 2 = 5.891448
+        Assert.Equal(5.891448, penalty.item<float>(), 4);
+    }
+
+    [Fact]
+    public void Term_TakesTheNormPerExample_NotOverTheWholeBatch()
+    {
+        // Given α = 1 (x̂ = real = [[3, 4], [1, 0]]): per-example norms [5, 1]; one whole-batch norm would be √26
+        using var scope = torch.NewDisposeScope();
+        var real = torch.tensor(new float[] { 3, 4, 1, 0 }).reshape(2, 2);
+        var fake = torch.zeros(2, 2);
+        var alpha = torch.ones(2, 1);
+
+        // When
+        double penalty = WassersteinGradientPenalty.Term(QuadraticCritic, real, fake, alpha).item<float>();
+
+        // Then the per-example penalty ((5 − 1)² + (1 − 1)²) / 2 = 8, not the whole-batch (√26 − 1)² = 16.802
+        Assert.Equal(8.0, penalty, 4);
+        Assert.NotEqual(Math.Pow(Math.Sqrt(26) - 1, 2), penalty, 1);
+    }
+
+    [Fact]
+    public void Term_RejectsCoefficientsThatAreNotOnePerExample()
+    {
+        // Given per-pixel coefficients [2, 2] instead of [2, 1]
+        using var scope = torch.NewDisposeScope();
+        var real = torch.ones(2, 2);
+
+        // When
+        var error = Assert.Throws<ArgumentException>(() => WassersteinGradientPenalty.Term(QuadraticCritic, real, real, torch.ones(2, 2)));
+
+        // Then
+        Assert.Contains("one per example, shape [2, 1]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compute_DrawsOneUniformCoefficientPerExample_FromTheNoiseSource()
+    {
+        // Given a recorded uniform draw of shape [2, 1, 1, 1] for a batch of 2 images [1, 2, 2]
+        using var scope = torch.NewDisposeScope();
+        using var noise = new RecordedNoiseSource();
+        noise.EnqueueUniform(torch.ones(2, 1, 1, 1));
+        var real = torch.tensor(new float[] { 3, 4, 0, 0, 1, 0, 0, 0 }).reshape(2, 1, 2, 2);
+        var penalty = new WassersteinGradientPenalty(weight: 10);
+
+        // When
+        var value = penalty.Compute(x => 0.5 * x.square().sum(new long[] { 1, 2, 3 }), real, torch.zeros_like(real), noise);
+
+        // Then the draw was consumed and the weighted per-example value is 10 · 8
+        Assert.Equal(0, noise.Remaining);
+        Assert.Equal(80.0, value.item<float>(), 3);
+    }
+
+    [Fact]
+    public void Penalty_HasFiniteWeightGradients_WhenTheCriticsInputGradientIsExactlyZero()
+    {
+        // Given a Dense critic whose kernel is all zeros, so ∇ₓD = kernel = 0 exactly
+        using var scope = torch.NewDisposeScope();
+        using var critic = new Sequential(new Layer[] { new Dense(1, kernelInitializer: new Gan.Keras.Initializers.Zeros()) }, inputShape: new long[] { 3 });
+        var real = torch.randn(4, 3);
+        var fake = torch.randn(4, 3);
+        var alpha = torch.rand(4, 1);
+        torch.Tensor KernelGradient(double epsilon)
+        {
+            var penalty = WassersteinGradientPenalty.Term(x => critic.Call(x, training: true), real, fake, alpha, epsilon);
+            return torch.autograd.grad(new[] { penalty }, new[] { (torch.Tensor)critic.TrainableVariables[0] })[0];
+        }
+
+        // When
+        var withEpsilon = KernelGradient(GradientPenalty.DefaultNormEpsilon);
+        var withoutEpsilon = KernelGradient(0.0);
+
+        // Then ε inside the square root keeps the gradient finite (zero here); without it, 0/0 gives NaN
+        Assert.True(withEpsilon.isfinite().all().item<bool>());
+        Assert.Equal(0.0, withEpsilon.abs().max().item<float>(), 6);
+        Assert.True(withoutEpsilon.isnan().any().item<bool>());
+    }
+}

@@ -1,0 +1,56 @@
+using Gan.Keras.Cli;
+using Gan.Keras.Saving;
+using TorchSharp;
+using Xunit;
+
+namespace Gan.Keras.Tests.Parity;
+
+public class ParityCommandTests
+{
+    [SkippableFact]
+    public void Parity_ExitsOne_WhenATraceIsOutsideTolerance()
+    {
+        string golden = SharedData.RequireGolden("torch_wgangp_seed3.safetensors");
+        string tampered = Path.Combine(TestPaths.NewTempFolder(), "tampered.safetensors");
+        var (tensors, metadata) = SafeTensorsFile.Load(golden);
+        using (torch.no_grad()) tensors["losses.d"][2].add_(1e-3f);
+        SafeTensorsFile.Save(tampered, tensors, metadata);
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        int code;
+        try
+        {
+            code = GanCli.Run(new[] { "parity", tampered });
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.Equal(1, code);
+        Assert.Contains("\"pass\":false", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"d_loss_first5\":0.00099", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parity_ExitsTwo_WithOneLine_WhenTheFileDoesNotExist()
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        int code;
+        try
+        {
+            code = GanCli.Run(new[] { "parity", "/nonexistent/trace.safetensors" });
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Equal(2, code);
+        Assert.Contains("does not exist", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+    }
+}
