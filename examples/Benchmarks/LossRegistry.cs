@@ -3,20 +3,12 @@ using Gan.Keras.Losses;
 namespace Gan.Keras.Benchmarks;
 
 /// <summary>
-/// The GAN losses the benchmark can run, by name. Add a line here when the toolkit gains a loss; the benchmark takes
-/// the names on its command line (<c>--losses</c>) and runs every one it is given.
+/// The GAN losses the benchmark can run, by name: every loss of the toolkit (<see cref="GanLosses"/>), so a loss added
+/// there is benchmarked by passing its name to <c>--losses</c>.
 /// </summary>
 internal static class LossRegistry
 {
-    private static readonly Dictionary<string, Func<GanLoss>> Factories = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["non-saturating"] = () => new NonSaturatingLoss(new BinaryCrossentropy(fromLogits: true)),
-    };
+    public static IReadOnlyCollection<string> Names => GanLosses.Names;
 
-    public static IReadOnlyCollection<string> Names => Factories.Keys;
-
-    public static GanLoss Create(string name) =>
-        Factories.TryGetValue(name, out var factory)
-            ? factory()
-            : throw new ArgumentException($"Unknown loss '{name}'. Known: {string.Join(", ", Factories.Keys)}.", nameof(name));
+    public static GanLoss Create(string name) => GanLosses.FromName(name);
 }

@@ -21,7 +21,8 @@ internal sealed record MixtureConfig(
     double Beta1,
     double Beta2,
     int Pack = 1,
-    double DecayTo = 1.0)
+    double DecayTo = 1.0,
+    int CriticSteps = 1)
 {
     public static MixtureConfig Default(string dataset) => dataset switch
     {
@@ -46,10 +47,9 @@ internal static class MixtureBenchmark
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         RandomSeed.Set(seed);
-        // Fresh samples for every step (the VEEGAN protocol's infinite data): one epoch over steps × batch points.
-        using var data = config.Dataset == "ring8"
-            ? GaussianMixtures.Ring8(config.Steps * config.BatchSize, seed)
-            : GaussianMixtures.Grid25(config.Steps * config.BatchSize, seed);
+        // Fresh samples for every update (the VEEGAN protocol's infinite data): one epoch over steps × critic steps × batch points.
+        int count = config.Steps * config.CriticSteps * config.BatchSize;
+        using var data = config.Dataset == "ring8" ? GaussianMixtures.Ring8(count, seed) : GaussianMixtures.Grid25(count, seed);
         using var gan = Build(config, LossRegistry.Create(lossName), seed);
         var callbacks = new List<Callback>();
         if (config.DecayTo < 1) callbacks.Add(new LinearDecay(config.LearningRate, config.DecayTo, config.Steps));
@@ -80,7 +80,7 @@ internal static class MixtureBenchmark
             ? new Sequential(discriminatorLayers, inputShape: new long[] { 2 }, name: "discriminator")
             : new PackedDiscriminator(new Sequential(discriminatorLayers, inputShape: new long[] { 2 * config.Pack }, name: "packed"), config.Pack);
         if (!discriminator.Built) discriminator.Build(new long[] { 2 });
-        var gan = new GanModel(generator, discriminator, config.LatentDim, seed);
+        var gan = new GanModel(generator, discriminator, config.LatentDim, seed) { DiscriminatorSteps = config.CriticSteps };
         gan.Compile(
             new Adam(config.LearningRate, config.Beta1, config.Beta2),
             new Adam(config.LearningRate, config.Beta1, config.Beta2),

@@ -41,6 +41,7 @@ internal static class MixtureTable
         Beta2 = options.Double("beta2", config.Beta2),
         Pack = options.Int("pack", config.Pack),
         DecayTo = options.Double("decay-to", config.DecayTo),
+        CriticSteps = options.Int("critic-steps", config.CriticSteps),
     };
 
     private static string Format(IEnumerable<(MixtureConfig Config, string Loss, IReadOnlyList<MixtureRun> Runs)> rows)
@@ -56,7 +57,7 @@ internal static class MixtureTable
             var seconds = runs.Select(r => r.Seconds).ToArray();
             var cpu = runs.Select(r => r.CpuSeconds).ToArray();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {config.Dataset} | {loss}{(config.Pack > 1 ? $" + PacGAN{config.Pack}" : "")} | {config.Steps} steps × {config.BatchSize}{(config.DecayTo < 1 ? $", lr {config.LearningRate:G3}→{config.LearningRate * config.DecayTo:G3}" : $", lr {config.LearningRate:G3}")} | {Mean(modes):F1} ± {Std(modes):F1} / {runs[0].Report.TotalModes} | {Mean(quality):F1} ± {Std(quality):F1} % | {Mean(kl):F3} ± {Std(kl):F3} | {Mean(seconds):F0} ± {Std(seconds):F0} s | {Mean(cpu):F0} ± {Std(cpu):F0} s |"));
+                $"| {config.Dataset} | {loss}{(config.Pack > 1 ? $" + PacGAN{config.Pack}" : "")} | {config.Steps} steps × {config.BatchSize}{(config.DecayTo < 1 ? $", lr {config.LearningRate:G3}→{config.LearningRate * config.DecayTo:G3}" : $", lr {config.LearningRate:G3}")}{(config.CriticSteps > 1 ? $", {config.CriticSteps} critic steps" : "")} | {Mean(modes):F1} ± {Std(modes):F1} / {runs[0].Report.TotalModes} | {Mean(quality):F1} ± {Std(quality):F1} % | {Mean(kl):F3} ± {Std(kl):F3} | {Mean(seconds):F0} ± {Std(seconds):F0} s | {Mean(cpu):F0} ± {Std(cpu):F0} s |"));
         }
         return text.ToString();
     }

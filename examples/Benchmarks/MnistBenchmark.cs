@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Gan.Keras.Data;
 using Gan.Keras.Imaging;
+using Gan.Keras.Initializers;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Metrics;
@@ -27,7 +28,7 @@ internal static class MnistBenchmark
         int batch = options.Int("batch", 64);
         int budget = options.Int("samples", 5_000);
         long seed = options.Int("seed", 0);
-        var models = options.List("models", "article-mlp,leaky-mlp");
+        var models = options.List("models", "article-mlp,leaky-mlp,dcgan");
         string cache = options.String("cache") ?? Path.Combine(Path.GetTempPath(), "gan-keras-benchmark-classifier");
 
         using var images = Mnist.Load(mnist, "t10k", flatten: false);
@@ -59,9 +60,10 @@ internal static class MnistBenchmark
             using var gan = Build(name, seed);
             var wall = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            gan.Fit(flat, epochs, batch, callbacks: new[] { new EpochLog(epochs) });
+            var data = name == "dcgan" ? images : flat;
+            gan.Fit(data, epochs, batch, callbacks: new[] { new EpochLog(epochs) });
             double trainWall = wall.Elapsed.TotalSeconds, trainCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            var report = ImageEvaluator.Evaluate(gan, flat.Features, classifier.Model, evaluation);
+            var report = ImageEvaluator.Evaluate(gan, data.Features, classifier.Model, evaluation);
             Console.WriteLine($"{name}: {report}");
             long steps = flat.BatchCount(batch, dropRemainder: true) * epochs;
             rows.Add(Row(name, string.Create(CultureInfo.InvariantCulture, $"{epochs} epochs × {flat.Count / batch} steps (batch {batch}) = {steps} steps"), report, (trainWall, trainCpu)));
@@ -87,9 +89,13 @@ internal static class MnistBenchmark
     private static string Row(string name, string budget, ImageMetricsReport r, (double Wall, double Cpu)? time) => string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {budget} | {r.Fid:F2} | {r.Kid.Mean:F3} ± {r.Kid.Std:F3} | {r.ClassifierScore:F2} | {r.PrecisionRecall.Precision:F3} | {r.PrecisionRecall.Recall:F3} | {r.Coverage.ClassesCovered}/10 | {r.Coverage.KlFromUniform:F3} | {(time is { } t ? $"{t.Wall:F0} s / {t.Cpu:F0} s" : "—")} |");
 
-    /// <summary>The MLP GANs: the article's (ReLU, as <c>gan train --data mnist</c> builds it) and a LeakyReLU variant.</summary>
+    /// <summary>
+    /// The MLP GANs — the article's (ReLU, as <c>gan train --data mnist</c> builds it) and a LeakyReLU variant — and the
+    /// DCGAN of examples/Dcgan (Radford et al. 2016, scaled to 28×28).
+    /// </summary>
     private static GanModel Build(string name, long seed)
     {
+        if (name == "dcgan") return Dcgan(seed);
         (Layer[] G, Layer[] D) layers = name switch
         {
             "article-mlp" => (
@@ -105,6 +111,35 @@ internal static class MnistBenchmark
             new Sequential(layers.D, inputShape: new long[] { 784 }, name: "discriminator"),
             latentDim: 100, seed: seed);
         gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), new BinaryCrossentropy(fromLogits: true));
+        return gan;
+    }
+
+    private static GanModel Dcgan(long seed)
+    {
+        const int latentDim = 64;
+        var init = new RandomNormal(0, 0.02);
+        var generator = new Sequential(new Layer[]
+        {
+            new Dense(7 * 7 * 64, useBias: false, kernelInitializer: init),
+            new BatchNormalization(),
+            new LeakyReLU(0.2),
+            new Reshape(new long[] { 64, 7, 7 }),
+            new Conv2DTranspose(32, 4, strides: 2, padding: "same", useBias: false, kernelInitializer: init),
+            new BatchNormalization(),
+            new LeakyReLU(0.2),
+            new Conv2DTranspose(1, 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: init),
+        }, inputShape: new long[] { latentDim }, name: "generator");
+        var discriminator = new Sequential(new Layer[]
+        {
+            new Conv2D(32, 4, strides: 2, padding: "same", kernelInitializer: init),
+            new LeakyReLU(0.2),
+            new Conv2D(64, 4, strides: 2, padding: "same", kernelInitializer: init),
+            new LeakyReLU(0.2),
+            new Flatten(),
+            new Dense(1, kernelInitializer: init),
+        }, inputShape: new long[] { 1, 28, 28 }, name: "discriminator");
+        var gan = new GanModel(generator, discriminator, latentDim, seed);
+        gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), new NonSaturatingLoss());
         return gan;
     }
 
