@@ -67,10 +67,15 @@ public class DatasetDownloaderTests
         // When the first attempt fails and the second one runs
         Assert.Throws<IOException>(() => downloader.Download(new RemoteFile(name, new[] { checksum }), server.BaseUrl, cache));
         long kept = new FileInfo(Path.Combine(cache, name + ".partial")).Length;
-        string path = downloader.Download(new RemoteFile(name, new[] { checksum }), server.BaseUrl, cache);
+        var reports = new List<DownloadProgress>();
+        string path = downloader.Download(new RemoteFile(name, new[] { checksum }), server.BaseUrl, cache, new SyncProgress(reports.Add));
 
-        // Then the partial file was kept, the second request asked for the rest only, and the file is whole
+        // Then the partial file was kept, the second request asked for the rest only, progress counted from the
+        // resumed offset, and the file is whole
         Assert.InRange(kept, 1, bytes.Length - 1);
+        Assert.Equal(kept, reports[0].ResumedFrom);
+        Assert.Equal(bytes.Length, reports[0].TotalBytes);
+        Assert.Equal(1.0, reports.Last().Fraction);
         Assert.Equal($"/data/{name}|bytes={kept}-", server.Requests.Last());
         Assert.Equal(bytes, File.ReadAllBytes(path));
         Assert.Equal(new[] { name }, Directory.GetFiles(cache).Select(Path.GetFileName));
