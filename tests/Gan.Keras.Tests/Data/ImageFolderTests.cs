@@ -45,6 +45,30 @@ public class ImageFolderTests
     }
 
     [Fact]
+    public void Load_ReadsGrayscalePngs_AsTheSameValueInEveryChannel()
+    {
+        // Given a one-channel (Gray8) PNG of value 51
+        string root = TestPaths.NewTempFolder();
+        Directory.CreateDirectory(Path.Combine(root, "g"));
+        using (var bitmap = new SKBitmap(new SKImageInfo(3, 2, SKColorType.Gray8, SKAlphaType.Opaque)))
+        {
+            bitmap.Erase(new SKColor(51, 51, 51));
+            using var image = SKImage.FromBitmap(bitmap);
+            using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(Path.Combine(root, "g", "gray.png"), png.ToArray());
+        }
+
+        // When it is loaded as RGB and as grayscale
+        using var rgb = ImageFolder.Load(root);
+        using var gray = ImageFolder.Load(root, channels: 1);
+
+        // Then every channel, and the luma, is 51 / 127.5 − 1 = −0.6
+        Assert.Equal(new long[] { 1, 3, 2, 3 }, rgb.Features.shape);
+        Assert.True(rgb.Features.sub(-0.6f).abs().max().item<float>() < 1e-5f);
+        Assert.True(gray.Features.sub(-0.6f).abs().max().item<float>() < 1e-5f);
+    }
+
+    [Fact]
     public void Load_RaisesErrorNamingTheFile_WhenSizesDiffer()
     {
         // Given images of different sizes and no resize
