@@ -31,6 +31,8 @@ public static class GanCli
                 .WithDescription("Train a GAN (default: a small MLP GAN on the built-in ring of 8 Gaussians, no download).");
             config.AddCommand<SampleCommand>("sample")
                 .WithDescription("Load a saved run (its checkpoint, hash-verified) and write generated samples as a PNG or CSV.");
+            config.AddCommand<EvalCommand>("eval")
+                .WithDescription("Evaluate a saved generator: mode coverage (ring8, grid25) or FID, KID, precision/recall and class coverage (MNIST-like data).");
             config.AddCommand<ParityCommand>("parity")
                 .WithDescription("Replay a golden trace recorded by PyTorch or TensorFlow and compare losses and weights.");
         });

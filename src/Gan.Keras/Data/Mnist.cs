@@ -12,7 +12,8 @@ public static class Mnist
     /// <param name="split"><c>t10k</c> (test set) or <c>train</c>.</param>
     /// <param name="flatten">Whether images are <c>[784]</c> (for MLPs) or <c>[1, 28, 28]</c> (NCHW, for convolutions).</param>
     /// <param name="limit">Optional number of images to keep (the first ones).</param>
-    public static InMemoryDataset Load(string directory, string split = "t10k", bool flatten = true, int? limit = null)
+    /// <param name="name">The dataset's name prefix (<c>mnist</c>, <c>fashion-mnist</c>, <c>kmnist</c>); the folder's name when null.</param>
+    public static InMemoryDataset Load(string directory, string split = "t10k", bool flatten = true, int? limit = null, string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
@@ -30,8 +31,13 @@ public static class Mnist
         var scaled = raw.to_type(torch.float32).div_(127.5).sub_(1.0);
         var features = flatten ? scaled : scaled.reshape(count, 1, imageShape[1], imageShape[2]);
         var labelTensor = torch.tensor(classes.AsSpan(0, count).ToArray(), torch.uint8).to_type(torch.int64);
-        return new InMemoryDataset(features, labelTensor, $"{Path.GetFileName(Path.GetFullPath(directory))}-{split}");
+        return new InMemoryDataset(features, labelTensor, $"{name ?? Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar))}-{split}");
     }
+
+    /// <summary>Gets whether <paramref name="directory"/> holds both IDX files of a split (raw or <c>.gz</c>).</summary>
+    public static bool HasSplit(string directory, string split) =>
+        Directory.Exists(directory) &&
+        new[] { $"{split}-images-idx3-ubyte", $"{split}-labels-idx1-ubyte" }.All(stem => File.Exists(Path.Combine(directory, stem)) || File.Exists(Path.Combine(directory, stem + ".gz")));
 
     private static string Find(string directory, string stem)
     {

@@ -1,0 +1,43 @@
+using Gan.Keras.Data.Download;
+
+namespace Gan.Keras.Data;
+
+/// <summary>How <see cref="DatasetCatalog.Load"/> finds, downloads and shapes a dataset. Every option has a default.</summary>
+public sealed record DatasetOptions
+{
+    /// <summary>Gets the cache folder for downloaded datasets (one subfolder per dataset); see <see cref="DatasetCatalog.DefaultDataRoot"/> when null.</summary>
+    public string? DataRoot { get; init; }
+
+    /// <summary>Gets the split: <c>train</c> or <c>t10k</c> for IDX datasets, <c>train</c> or <c>test</c> for CIFAR-10. When null: train if present, else the test split.</summary>
+    public string? Split { get; init; }
+
+    /// <summary>Gets a value indicating whether images are flattened to vectors (for MLPs) rather than NCHW.</summary>
+    public bool Flatten { get; init; }
+
+    /// <summary>Gets the number of examples to keep (the first ones), or null for all.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Gets the number of examples built-in datasets (ring8, grid25, shapes) draw.</summary>
+    public int Count { get; init; } = 10_000;
+
+    /// <summary>Gets the seed of built-in datasets.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Gets a value indicating whether a missing downloadable dataset is downloaded (otherwise a clear error says how to get it).</summary>
+    public bool Download { get; init; }
+
+    /// <summary>Gets the base URL to download from instead of the dataset's default mirror.</summary>
+    public Uri? Mirror { get; init; }
+
+    /// <summary>Gets the receiver of download progress.</summary>
+    public IProgress<DownloadProgress>? Progress { get; init; }
+
+    /// <summary>Gets the HTTP client downloads use (a new one when null).</summary>
+    public HttpClient? HttpClient { get; init; }
+
+    /// <summary>Gets the channels of an image folder: 1 (grayscale) or 3 (RGB).</summary>
+    public int Channels { get; init; } = 3;
+
+    /// <summary>Gets the square size images of a folder are resized to, or null to keep their (common) size.</summary>
+    public int? ImageSize { get; init; }
+}

@@ -1,0 +1,50 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using Gan.Keras.Saving;
+
+namespace Gan.Keras.Data.Download;
+
+/// <summary>Extracts <c>cifar-10-binary.tar.gz</c>: only the known members of <c>cifar-10-batches-bin/</c>, each written atomically.</summary>
+public static class Cifar10Archive
+{
+    /// <summary>Gets the folder name inside the archive.</summary>
+    public const string FolderName = "cifar-10-batches-bin";
+
+    private static readonly string[] Members =
+        Cifar10.SplitFiles("train").Concat(Cifar10.SplitFiles("test")).Append("batches.meta.txt").ToArray();
+
+    /// <summary>Extracts the archive into <c><paramref name="directory"/>/cifar-10-batches-bin</c>.</summary>
+    /// <returns>The extracted folder.</returns>
+    /// <exception cref="InvalidDataException">The archive is not a gzip tar or lacks a data file.</exception>
+    public static string Extract(string archive, string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(archive);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string folder = Path.Combine(directory, FolderName);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using var file = File.OpenRead(archive);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var tar = new TarReader(gzip);
+            while (tar.GetNextEntry() is { } entry)
+            {
+                // Only regular files with the expected names: no path from the archive reaches the file system.
+                string name = entry.Name.Replace('\\', '/');
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
+                string member = Path.GetFileName(name);
+                if (name != $"{FolderName}/{member}" || !Members.Contains(member)) continue;
+                AtomicFile.Write(Path.Combine(folder, member), s => entry.DataStream.CopyTo(s));
+                found.Add(member);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"CIFAR-10 archive '{archive}' is not a valid .tar.gz: {ex.Message}", ex);
+        }
+        var missing = Members.Where(m => m.EndsWith(".bin", StringComparison.Ordinal) && !found.Contains(m)).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataException($"CIFAR-10 archive '{archive}' lacks {string.Join(", ", missing)} under {FolderName}/. Is it the binary version (cifar-10-binary.tar.gz)?");
+        return folder;
+    }
+}

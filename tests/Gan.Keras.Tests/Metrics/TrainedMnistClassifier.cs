@@ -1,0 +1,32 @@
+using Gan.Keras.Data;
+using Gan.Keras.Metrics;
+
+namespace Gan.Keras.Tests.Metrics;
+
+/// <summary>
+/// The feature classifier the image-metric tests share: trained once per test run (2 epochs on 8,000 MNIST t10k
+/// digits, tested on 2,000 others) into a per-run cache folder; later tests load it from there.
+/// </summary>
+internal static class TrainedMnistClassifier
+{
+    public static readonly string CacheFolder = TestPaths.NewTempFolder();
+
+    public static readonly ClassifierTrainingOptions Options = new(TrainCount: 8_000, TestCount: 2_000, Epochs: 2);
+
+    private static readonly Lazy<InMemoryDataset> Data = new(() => Mnist.Load(TestPaths.Mnist, "t10k", flatten: false));
+    private static readonly Lazy<TrainedClassifier> Classifier = new(() => MnistClassifierTrainer.TrainOrLoad(Data.Value, CacheFolder, Options));
+
+    /// <summary>Gets MNIST t10k as [n, 1, 28, 28]; skips the test when ../shared is absent.</summary>
+    public static InMemoryDataset Mnist10k()
+    {
+        SharedData.RequireMnist();
+        return Data.Value;
+    }
+
+    /// <summary>Gets the shared classifier; skips the test when ../shared is absent.</summary>
+    public static TrainedClassifier Get()
+    {
+        SharedData.RequireMnist();
+        return Classifier.Value;
+    }
+}
