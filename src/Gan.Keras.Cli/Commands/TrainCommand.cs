@@ -54,6 +54,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Continue the run in DIR (written by an earlier `gan train`) from its latest checkpoint, exactly where it stopped.")]
         public string? Resume { get; init; }
 
+        [CommandOption("--download")]
+        [Description("Download a missing mnist, fashion-mnist, kmnist or cifar10 into the cache folder ($GAN_KERAS_DATA or ~/.cache/gan-keras/datasets), checksum-verified.")]
+        public bool Download { get; init; }
+
         [CommandOption("-q|--quiet")]
         [Description("Print only the final summary.")]
         public bool Quiet { get; init; }
@@ -81,8 +85,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
         return settings.Resume is null
-            ? new TrainingRun(AnsiConsole.Console, verbosity).Start(Merge(settings))
-            : new TrainingRun(AnsiConsole.Console, verbosity).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
+            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download).Start(Merge(settings))
+            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
     }
 
     /// <summary>Defaults, then the config file, then the flags.</summary>

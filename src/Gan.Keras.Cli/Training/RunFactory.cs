@@ -15,7 +15,7 @@ namespace Gan.Keras.Cli.Training;
 internal static class RunFactory
 {
     /// <summary>Data names, as shown in errors and help.</summary>
-    public static readonly string[] DataNames = { "ring8", "grid25", "mnist:<folder>" };
+    public static readonly string[] DataNames = { "ring8", "grid25", "shapes", "mnist[:<folder>]", "fashion-mnist[:<folder>]", "kmnist[:<folder>]", "cifar10[:<folder>]", "<folder with one subfolder of images per class>" };
 
     /// <summary>Model presets: the article's MNIST MLP, a small MLP for 2-D data, DCGAN and a conditional DCGAN (28×28 images).</summary>
     public static readonly string[] ModelNames = { "mlp", "mlp-small", "dcgan", "conditional" };
@@ -41,7 +41,7 @@ internal static class RunFactory
     }
 
     /// <summary>Gets the preset used when <c>--model</c> is not given: <c>mlp-small</c> for 2-D data, <c>mlp</c> for images.</summary>
-    public static string DefaultModelFor(string data) => DataKind(data) == "mnist" ? "mlp" : "mlp-small";
+    public static string DefaultModelFor(string data) => DataKind(data) == "images" ? "mlp" : "mlp-small";
 
     /// <summary>Gets the libtorch thread count a preset runs with: 1 for the small 2-D MLP (see <see cref="TorchThreads"/>), else libtorch's default (null).</summary>
     public static int? ThreadsFor(string model) => model == "mlp-small" ? 1 : null;
@@ -50,7 +50,11 @@ internal static class RunFactory
     public static bool TakesFlatSamples(string model) => model is "mlp" or "mlp-small";
 
     /// <summary>Loads the training data named by <paramref name="data"/>; images flat for MLPs, NCHW for convolutional presets.</summary>
-    public static InMemoryDataset LoadData(string data, long seed, bool flatten = true)
+    /// <param name="data">The --data value.</param>
+    /// <param name="seed">Seed of built-in data.</param>
+    /// <param name="flatten">Whether images are flat vectors (MLPs) or NCHW (convolutions).</param>
+    /// <param name="download">Whether a missing file dataset is downloaded into the cache folder (checksum-verified).</param>
+    public static InMemoryDataset LoadData(string data, long seed, bool flatten = true, bool download = false)
     {
         switch (DataKind(data))
         {
@@ -59,9 +63,15 @@ internal static class RunFactory
             case "grid25":
                 return GaussianMixtures.Grid25(RingPoints, seed);
             default:
-                string folder = data["mnist:".Length..];
-                bool hasTrain = File.Exists(Path.Combine(folder, "train-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(folder, "train-images-idx3-ubyte"));
-                return Mnist.Load(folder, hasTrain ? "train" : "t10k", flatten: flatten);
+                // Every other name goes through the library's catalogue (built-in shapes, IDX and CIFAR-10 files, image folders).
+                try
+                {
+                    return DatasetCatalog.Load(data, new DatasetOptions { Seed = seed, Flatten = flatten, Download = download });
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new UsageException(ex.Message, ex);
+                }
         }
     }
 
@@ -220,9 +230,8 @@ internal static class RunFactory
     private static string DataKind(string data)
     {
         if (data is "ring8" or "grid25") return data;
-        if (data.StartsWith("mnist:", StringComparison.Ordinal) && data.Length > "mnist:".Length) return "mnist";
-        if (data == "mnist")
-            throw new UsageException("--data mnist needs the folder with the IDX files: --data mnist:<folder> (for example mnist:../shared/data/mnist).");
+        string name = data.Split(':')[0];
+        if (DatasetCatalog.BuiltInNames.Contains(name) || DatasetCatalog.FileNames.Contains(name) || Directory.Exists(data)) return "images";
         throw Unknown("data", data, DataNames);
     }
 

@@ -40,11 +40,13 @@ internal sealed class TrainingRun
     private static readonly string[] FixedKeys = { "data", "model", "loss", "batch-size", "seed", "out" };
     private readonly IAnsiConsole console;
     private readonly Verbosity verbosity;
+    private readonly bool download;
 
-    public TrainingRun(IAnsiConsole console, Verbosity verbosity)
+    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false)
     {
         this.console = console;
         this.verbosity = verbosity;
+        this.download = download;
     }
 
     /// <summary>Starts a new run.</summary>
@@ -60,7 +62,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model));
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
@@ -97,7 +99,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model));
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
         using var checkpoint = manager.LoadLatest();
