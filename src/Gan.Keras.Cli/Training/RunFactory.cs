@@ -3,6 +3,7 @@ using Gan.Keras.Initializers;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
+using Gan.Keras.Models.Presets;
 using Gan.Keras.Optimizers;
 using TorchSharp;
 
@@ -168,29 +169,10 @@ internal static class RunFactory
     /// <summary>The DCGAN of the Dcgan example (Radford et al. 2016, scaled to 28×28); with classes, the conditional GAN of the ConditionalGan example.</summary>
     private static GanModel Dcgan(long[] imageShape, long seed, int classes)
     {
-        const int latentDim = 64;
-        long channels = imageShape[0];
-        var init = new RandomNormal(0, 0.02);
-        var generator = new Sequential(new Layer[]
-        {
-            new Dense(7 * 7 * 64, useBias: false, kernelInitializer: init),
-            new BatchNormalization(),
-            new LeakyReLU(0.2),
-            new Reshape(new long[] { 64, 7, 7 }),
-            new Conv2DTranspose(32, 4, strides: 2, padding: "same", useBias: false, kernelInitializer: init),
-            new BatchNormalization(),
-            new LeakyReLU(0.2),
-            new Conv2DTranspose((int)channels, 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: init),
-        }, inputShape: new long[] { latentDim + classes }, name: "generator");
-        var discriminator = new Sequential(new Layer[]
-        {
-            new Conv2D(32, 4, strides: 2, padding: "same", kernelInitializer: init),
-            new LeakyReLU(0.2),
-            new Conv2D(64, 4, strides: 2, padding: "same", kernelInitializer: init),
-            new LeakyReLU(0.2),
-            new Flatten(),
-            new Dense(1, kernelInitializer: init),
-        }, inputShape: new long[] { channels + classes, 28, 28 }, name: "discriminator");
+        const int latentDim = Dcgan28.DefaultLatentDim;
+        int channels = (int)imageShape[0];
+        var generator = Dcgan28.Generator(latentDim, channels, conditionSize: classes);
+        var discriminator = Dcgan28.Discriminator(channels, conditionChannels: classes);
         return classes > 0
             ? new ConditionalGanModel(generator, discriminator, latentDim, classes, seed)
             : new GanModel(generator, discriminator, latentDim, seed);
