@@ -54,6 +54,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Continue the run in DIR (written by an earlier `gan train`) from its latest checkpoint, exactly where it stopped.")]
         public string? Resume { get; init; }
 
+        [CommandOption("--threads <N>")]
+        [Description("libtorch threads (default: 1 for the small 2-D model, libtorch's default otherwise). Use 1 on a busy machine; keep it the same to resume bit for bit.")]
+        public int? Threads { get; init; }
+
         [CommandOption("--download")]
         [Description("Download a missing mnist, fashion-mnist, kmnist or cifar10 into the cache folder ($GAN_KERAS_DATA or ~/.cache/gan-keras/datasets), checksum-verified.")]
         public bool Download { get; init; }
@@ -72,6 +76,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (BatchSize is <= 0) return ValidationResult.Error($"--batch-size must be positive (got {BatchSize}).");
             if (Seed is < 0) return ValidationResult.Error($"--seed must be zero or positive (got {Seed}).");
             if (Keep is <= 0) return ValidationResult.Error($"--keep must be positive (got {Keep}).");
+            if (Threads is <= 0) return ValidationResult.Error($"--threads must be positive (got {Threads}).");
             if (Quiet && Verbose) return ValidationResult.Error("--quiet and --verbose cannot be used together.");
             if (Config is not null && !File.Exists(Config)) return ValidationResult.Error($"Config file '{Config}' does not exist.");
             if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume folder '{Resume}' does not exist.");
@@ -85,8 +90,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
         return settings.Resume is null
-            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download).Start(Merge(settings))
-            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
+            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads).Start(Merge(settings))
+            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
     }
 
     /// <summary>Defaults, then the config file, then the flags.</summary>

@@ -41,12 +41,14 @@ internal sealed class TrainingRun
     private readonly IAnsiConsole console;
     private readonly Verbosity verbosity;
     private readonly bool download;
+    private readonly int? threads;
 
-    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false)
+    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null)
     {
         this.console = console;
         this.verbosity = verbosity;
         this.download = download;
+        this.threads = threads;
     }
 
     /// <summary>Starts a new run.</summary>
@@ -60,7 +62,7 @@ internal sealed class TrainingRun
             throw new UsageException($"'{outDir}' already holds a training run. Continue it with --resume {outDir}, or choose another --out.");
         Directory.CreateDirectory(outDir);
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
-        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
@@ -97,7 +99,7 @@ internal sealed class TrainingRun
         if (!CheckpointManager.Exists(manager.Directory))
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
-        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);

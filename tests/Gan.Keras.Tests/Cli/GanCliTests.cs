@@ -12,6 +12,7 @@ public class GanCliTests
     [InlineData("Unknown --loss 'nope'. Valid: minimax, non-saturating, non-saturating-r1, lsgan, wgan, wgan-gp, hinge.", "train", "--loss", "nope")]
     [InlineData("Unknown --data 'cifar100'. Valid: ring8, grid25, shapes, mnist[:<folder>]", "train", "--data", "cifar100")]
     [InlineData("Unknown --data 'no/such/folder'", "train", "--data", "no/such/folder")]
+    [InlineData("--threads must be positive (got 0)", "train", "--threads", "0")]
     [InlineData("Unknown --device 'tpu'. Valid: auto, cpu, cuda", "train", "--device", "tpu")]
     [InlineData("Config file 'missing.json' does not exist", "train", "--config", "missing.json")]
     [InlineData("--resume folder 'no-such-run' does not exist", "train", "--resume", "no-such-run")]
