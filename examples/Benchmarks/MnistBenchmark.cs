@@ -8,6 +8,7 @@ using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Metrics;
 using Gan.Keras.Models;
+using Gan.Keras.Models.Presets;
 using Gan.Keras.Optimizers;
 using Gan.Keras.Saving;
 using TorchSharp;
@@ -116,28 +117,9 @@ internal static class MnistBenchmark
 
     private static GanModel Dcgan(long seed)
     {
-        const int latentDim = 64;
-        var init = new RandomNormal(0, 0.02);
-        var generator = new Sequential(new Layer[]
-        {
-            new Dense(7 * 7 * 64, useBias: false, kernelInitializer: init),
-            new BatchNormalization(),
-            new LeakyReLU(0.2),
-            new Reshape(new long[] { 64, 7, 7 }),
-            new Conv2DTranspose(32, 4, strides: 2, padding: "same", useBias: false, kernelInitializer: init),
-            new BatchNormalization(),
-            new LeakyReLU(0.2),
-            new Conv2DTranspose(1, 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: init),
-        }, inputShape: new long[] { latentDim }, name: "generator");
-        var discriminator = new Sequential(new Layer[]
-        {
-            new Conv2D(32, 4, strides: 2, padding: "same", kernelInitializer: init),
-            new LeakyReLU(0.2),
-            new Conv2D(64, 4, strides: 2, padding: "same", kernelInitializer: init),
-            new LeakyReLU(0.2),
-            new Flatten(),
-            new Dense(1, kernelInitializer: init),
-        }, inputShape: new long[] { 1, 28, 28 }, name: "discriminator");
+        const int latentDim = Dcgan28.DefaultLatentDim;
+        var generator = Dcgan28.Generator(latentDim);
+        var discriminator = Dcgan28.Discriminator();
         var gan = new GanModel(generator, discriminator, latentDim, seed);
         gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), new NonSaturatingLoss());
         return gan;

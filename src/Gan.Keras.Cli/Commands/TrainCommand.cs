@@ -1,136 +1,125 @@
 using System.ComponentModel;
-using System.Globalization;
-using Gan.Keras.Callbacks;
-using Gan.Keras.Data;
-using Gan.Keras.Layers;
-using Gan.Keras.Losses;
-using Gan.Keras.Models;
-using Gan.Keras.Optimizers;
-using Gan.Keras.Saving;
+using Gan.Keras.Cli.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using TorchSharp;
 
 namespace Gan.Keras.Cli.Commands;
 
-/// <summary><c>gan train</c>: trains a GAN and writes samples and weights to an output folder.</summary>
+/// <summary><c>gan train</c>: trains a GAN and writes samples, pictures, logs, weights and checkpoints to an output folder.</summary>
 internal sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--data <NAME>")]
-        [Description("Training data: ring8 (built in) or mnist:<folder> (IDX files).")]
-        [DefaultValue("ring8")]
-        public string Data { get; init; } = "ring8";
+        [Description("Training data: ring8, grid25 (built in, no download) or mnist:<folder> (IDX files). Default: ring8.")]
+        public string? Data { get; init; }
+
+        [CommandOption("--model <NAME>")]
+        [Description("Model preset: mlp (the article's MNIST MLP), mlp-small (2-D data), dcgan or conditional (28x28 images; conditional needs labels). Default: mlp-small for 2-D data, mlp for images.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--loss <NAME>")]
+        [Description("GAN loss: minimax, non-saturating (alias bce), non-saturating-r1, lsgan, wgan (5 critic steps, RMSprop 5e-5), wgan-gp (5 critic steps, Adam 1e-4, 0/0.9) or hinge. Default: bce.")]
+        public string? Loss { get; init; }
 
         [CommandOption("--epochs <N>")]
-        [Description("Number of epochs.")]
-        [DefaultValue(20)]
-        public int Epochs { get; init; } = 20;
+        [Description("Number of epochs. With --resume: how many MORE epochs to train (default: the rest of the planned run). Default: 60.")]
+        public int? Epochs { get; init; }
 
         [CommandOption("--batch-size <N>")]
-        [Description("Examples per training step.")]
-        [DefaultValue(256)]
-        public int BatchSize { get; init; } = 256;
+        [Description("Examples per training step. Default: 64.")]
+        public int? BatchSize { get; init; }
 
         [CommandOption("--seed <N>")]
-        [Description("Seed for weights, noise and shuffling; the same seed gives the same run on CPU.")]
-        [DefaultValue(42L)]
-        public long Seed { get; init; } = 42;
+        [Description("Seed for weights, noise and shuffling; on CPU the same seed gives the same run, bit for bit. Default: 42.")]
+        public long? Seed { get; init; }
+
+        [CommandOption("--device <DEVICE>")]
+        [Description("auto, cpu or cuda. auto uses CUDA when torch.cuda.is_available(). Default: auto.")]
+        public string? Device { get; init; }
 
         [CommandOption("--out <DIR>")]
-        [Description("Output folder (default: runs/<data>-<time>).")]
+        [Description("Output folder. Default: runs/<data>-<time>.")]
         public string? Out { get; init; }
 
-        [CommandOption("--quiet")]
+        [CommandOption("--keep <N>")]
+        [Description("How many checkpoints to keep (one is written after every epoch). Default: 3.")]
+        public int? Keep { get; init; }
+
+        [CommandOption("--config <FILE>")]
+        [Description("JSON file with the same keys as these flags (data, model, loss, epochs, batch-size, seed, device, out, keep); flags override it.")]
+        public string? Config { get; init; }
+
+        [CommandOption("--resume <DIR>")]
+        [Description("Continue the run in DIR (written by an earlier `gan train`) from its latest checkpoint, exactly where it stopped.")]
+        public string? Resume { get; init; }
+
+        [CommandOption("--download")]
+        [Description("Download a missing mnist, fashion-mnist, kmnist or cifar10 into the cache folder ($GAN_KERAS_DATA or ~/.cache/gan-keras/datasets), checksum-verified.")]
+        public bool Download { get; init; }
+
+        [CommandOption("-q|--quiet")]
         [Description("Print only the final summary.")]
         public bool Quiet { get; init; }
 
-        [CommandOption("--verbose")]
-        [Description("Print stack traces on errors.")]
+        [CommandOption("-v|--verbose")]
+        [Description("Also print the configuration and model summaries, and stack traces on errors.")]
         public bool Verbose { get; init; }
 
         public override ValidationResult Validate()
         {
-            if (Epochs <= 0) return ValidationResult.Error($"--epochs must be positive (got {Epochs}).");
-            if (BatchSize <= 0) return ValidationResult.Error($"--batch-size must be positive (got {BatchSize}).");
-            if (Data != "ring8" && !Data.StartsWith("mnist:", StringComparison.Ordinal))
-                return ValidationResult.Error($"--data '{Data}' is not known. Use ring8 or mnist:<folder>.");
+            if (Epochs is <= 0) return ValidationResult.Error($"--epochs must be positive (got {Epochs}).");
+            if (BatchSize is <= 0) return ValidationResult.Error($"--batch-size must be positive (got {BatchSize}).");
+            if (Seed is < 0) return ValidationResult.Error($"--seed must be zero or positive (got {Seed}).");
+            if (Keep is <= 0) return ValidationResult.Error($"--keep must be positive (got {Keep}).");
+            if (Quiet && Verbose) return ValidationResult.Error("--quiet and --verbose cannot be used together.");
+            if (Config is not null && !File.Exists(Config)) return ValidationResult.Error($"Config file '{Config}' does not exist.");
+            if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume folder '{Resume}' does not exist.");
+            if (Resume is not null && Config is not null) return ValidationResult.Error("--resume continues a run with its saved settings (run.json); --config cannot be combined with it.");
             return ValidationResult.Success();
         }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        string outDir = settings.Out ?? Path.Combine("runs", $"{settings.Data.Split(':')[0]}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        Directory.CreateDirectory(outDir);
-        RandomSeed.Set(settings.Seed);
-        bool ring = settings.Data == "ring8";
-        using var dataset = ring ? GaussianMixtures.Ring8(10_000, settings.Seed) : Mnist.Load(settings.Data["mnist:".Length..]);
-        using var gan = ring ? SmallMlpGan(settings.Seed) : ArticleMlpGan(settings.Seed);
-        if (!settings.Quiet)
-            Console.WriteLine($"Training on {dataset.Name} ({dataset.Count} examples of shape [{string.Join(", ", dataset.ElementShape)}]) for {settings.Epochs} epochs, batch {settings.BatchSize}, seed {settings.Seed}.");
-        var printer = new LambdaEpochPrinter(settings.Epochs, settings.Quiet);
-        var history = gan.Fit(dataset, settings.Epochs, settings.BatchSize, new Callback[] { printer });
-
-        string weights = Path.Combine(outDir, "weights.safetensors");
-        gan.SaveWeights(weights, new Dictionary<string, string> { ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture), ["data"] = dataset.Name });
-        string samples = Path.Combine(outDir, ring ? "samples.csv" : "samples.csv");
-        using (var generated = gan.Generate(ring ? 2_500 : 64, seed: settings.Seed))
-            WriteCsv(samples, generated);
-        Console.WriteLine($"Final d_loss {history["d_loss"][^1]:F4}, g_loss {history["g_loss"][^1]:F4}. Wrote {samples} and {weights}.");
-        return 0;
+        ArgumentNullException.ThrowIfNull(settings);
+        var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
+        return settings.Resume is null
+            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download).Start(Merge(settings))
+            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
     }
 
-    private static GanModel SmallMlpGan(long seed)
+    /// <summary>Defaults, then the config file, then the flags.</summary>
+    private static RunOptions Merge(Settings s)
     {
-        var generator = new Sequential(new Layer[]
+        var options = new RunOptions();
+        if (s.Config is not null) options = RunOptions.Load(s.Config, options);
+        return options with
         {
-            new Dense(128, "relu"), new Dense(128, "relu"), new Dense(2),
-        }, inputShape: new long[] { 16 }, name: "generator");
-        var discriminator = new Sequential(new Layer[]
-        {
-            new Dense(128), new LeakyReLU(0.2), new Dense(128), new LeakyReLU(0.2), new Dense(1),
-        }, inputShape: new long[] { 2 }, name: "discriminator");
-        var gan = new GanModel(generator, discriminator, latentDim: 16, seed: seed);
-        gan.Compile(new Adam(1e-3, 0.5, 0.999), new Adam(1e-3, 0.5, 0.999), new BinaryCrossentropy(fromLogits: true));
-        return gan;
+            Data = s.Data ?? options.Data,
+            Model = s.Model ?? options.Model,
+            Loss = s.Loss ?? options.Loss,
+            Epochs = s.Epochs ?? options.Epochs,
+            BatchSize = s.BatchSize ?? options.BatchSize,
+            Seed = s.Seed ?? options.Seed,
+            Device = s.Device ?? options.Device,
+            Out = s.Out ?? options.Out,
+            Keep = s.Keep ?? options.Keep,
+        };
     }
 
-    private static GanModel ArticleMlpGan(long seed)
+    /// <summary>Flags given with --resume: those that would change the run are refused by <see cref="TrainingRun.Resume"/> unless equal.</summary>
+    private static Dictionary<string, string> ResumeOverrides(Settings s)
     {
-        var generator = new Sequential(new Layer[]
-        {
-            new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(784, "tanh"),
-        }, inputShape: new long[] { 100 }, name: "generator");
-        var discriminator = new Sequential(new Layer[]
-        {
-            new Dense(512, "relu"), new Dense(256, "relu"), new Dense(1),
-        }, inputShape: new long[] { 784 }, name: "discriminator");
-        var gan = new GanModel(generator, discriminator, latentDim: 100, seed: seed);
-        gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), new BinaryCrossentropy(fromLogits: true));
-        return gan;
-    }
-
-    private static void WriteCsv(string path, torch.Tensor samples)
-    {
-        var rows = samples.reshape(samples.shape[0], -1);
-        long columns = rows.shape[1];
-        var values = rows.data<float>().ToArray();
-        var text = new System.Text.StringBuilder();
-        text.AppendLine(columns == 2 ? "x,y" : string.Join(",", Enumerable.Range(0, (int)columns).Select(i => $"v{i}")));
-        for (long r = 0; r < rows.shape[0]; r++)
-            text.AppendLine(string.Join(",", Enumerable.Range(0, (int)columns).Select(c => values[r * columns + c].ToString("R", CultureInfo.InvariantCulture))));
-        AtomicFile.WriteAllText(path, text.ToString());
-    }
-
-    private sealed class LambdaEpochPrinter(int epochs, bool quiet) : Callback
-    {
-        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
-        {
-            if (quiet) return;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}/{epochs}  d_loss {logs["d_loss"]:F4}  g_loss {logs["g_loss"]:F4}  D(x) {logs["d_real"]:F3}  D(G(z)) {logs["d_fake"]:F3}"));
-        }
+        var given = new Dictionary<string, string>();
+        if (s.Data is not null) given["data"] = s.Data;
+        if (s.Model is not null) given["model"] = s.Model;
+        if (s.Loss is not null) given["loss"] = s.Loss;
+        if (s.BatchSize is not null) given["batch-size"] = s.BatchSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (s.Seed is not null) given["seed"] = s.Seed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (s.Out is not null) given["out"] = s.Out;
+        if (s.Device is not null) given["device"] = s.Device;
+        if (s.Keep is not null) given["keep"] = s.Keep.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return given;
     }
 }

@@ -11,6 +11,12 @@ public abstract class Callback
     /// <summary>Gets the model being trained; set before <see cref="OnTrainBegin"/>.</summary>
     public GanModel? Model { get; internal set; }
 
+    /// <summary>
+    /// Called by <see cref="GanModel.Fit"/> before <see cref="OnTrainBegin"/>: a callback that restores an interrupted
+    /// run (<see cref="BackupAndRestore"/>) returns the epoch to continue at; others return null.
+    /// </summary>
+    internal virtual int? RestoreBeforeTraining() => null;
+
     /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin(TrainingContext context) { }
 

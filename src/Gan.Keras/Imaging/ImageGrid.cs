@@ -18,6 +18,16 @@ public static class ImageGrid
     public static void SavePng(string path, torch.Tensor images, int? columns = null, int scale = 2)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        AtomicFile.WriteAllBytes(path, EncodePng(images, columns, scale));
+    }
+
+    /// <summary>Renders images as a PNG grid in memory (for TensorBoard image summaries, or to save elsewhere).</summary>
+    /// <param name="images">As for <see cref="SavePng"/>.</param>
+    /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
+    /// <param name="scale">Pixels per image pixel.</param>
+    /// <returns>The PNG file's bytes.</returns>
+    public static byte[] EncodePng(torch.Tensor images, int? columns = null, int scale = 2)
+    {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         using var scope = torch.NewDisposeScope();
@@ -46,7 +56,7 @@ public static class ImageGrid
         }
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.WriteAllBytes(path, png.AsSpan());
+        return png.ToArray();
     }
 
     private static torch.Tensor ToNchw(torch.Tensor images)

@@ -224,6 +224,9 @@ public class GanModel : IDisposable
         long steps = dataset.BatchCount(examplesPerStep, dropRemainder: true);
         if (steps == 0) dataset.GetBatches(examplesPerStep); // throws the clear error about the batch size
         StopTraining = false;
+        // A callback such as BackupAndRestore may restore an interrupted run and move the first epoch forward.
+        foreach (var callback in all)
+            if (callback.RestoreBeforeTraining() is int restoredEpoch) initialEpoch = Math.Max(initialEpoch, restoredEpoch);
         var context = new TrainingContext(epochs, initialEpoch, steps, batchSize);
         foreach (var callback in all) callback.OnTrainBegin(context);
         IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();

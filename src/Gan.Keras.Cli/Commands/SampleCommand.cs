@@ -1,0 +1,151 @@
+using System.ComponentModel;
+using System.Globalization;
+using Gan.Keras.Checkpoints;
+using Gan.Keras.Cli.Training;
+using Gan.Keras.Imaging;
+using Gan.Keras.Models;
+using TorchSharp;
+using Gan.Keras.Saving;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gan.Keras.Cli.Commands;
+
+/// <summary><c>gan sample</c>: loads a saved run's latest (or a given) checkpoint and writes generated samples as a PNG or CSV.</summary>
+internal sealed class SampleCommand : Command<SampleCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--checkpoint <PATH>")]
+        [Description("A run folder (the --out of `gan train`), its checkpoints/ folder, or one ckpt-*.safetensors file in it.")]
+        public string? Checkpoint { get; init; }
+
+        [CommandOption("-n|--count <N>")]
+        [Description("How many samples (also written --n N). Default: 64; for a conditional model, samples per label (default 8).")]
+        public int? Count { get; init; }
+
+        [CommandOption("--out <FILE>")]
+        [Description("Output file: .png (image grid, or scatter over the true modes for 2-D data) or .csv (values). Default: <run>/sample.png.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--seed <N>")]
+        [Description("Seed of the latent noise; the same seed gives the same samples. Default: the run's seed.")]
+        public long? Seed { get; init; }
+
+        [CommandOption("--labels <LIST>")]
+        [Description("Class labels, comma-separated (0,1,2,...): one grid row per label. Conditional models only; default: every class.")]
+        public string? Labels { get; init; }
+
+        [CommandOption("--device <DEVICE>")]
+        [Description("auto, cpu or cuda. Default: cpu.")]
+        public string? Device { get; init; }
+
+        [CommandOption("-v|--verbose")]
+        [Description("Print stack traces on errors.")]
+        public bool Verbose { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrEmpty(Checkpoint)) return ValidationResult.Error("--checkpoint is required: the folder of a run written by `gan train`.");
+            if (!Directory.Exists(Checkpoint) && !File.Exists(Checkpoint)) return ValidationResult.Error($"--checkpoint '{Checkpoint}' does not exist.");
+            if (Count is <= 0 or > 100_000) return ValidationResult.Error($"--n/--count must be from 1 to 100000 (got {Count}).");
+            if (Seed is < 0) return ValidationResult.Error($"--seed must be zero or positive (got {Seed}).");
+            if (Out is not null && Path.GetExtension(Out).ToLowerInvariant() is not (".png" or ".csv"))
+                return ValidationResult.Error($"--out '{Out}' must end in .png or .csv.");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var (runDirectory, checkpointDirectory, file) = Locate(settings.Checkpoint!);
+        var options = RunOptions.Load(Path.Combine(runDirectory, RunOptions.RunFileName), new RunOptions(), isRunFile: true);
+        int[]? labels = ParseLabels(settings.Labels);
+        string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
+        var sampleShape = options.SampleShape
+            ?? throw new InvalidDataException($"'{Path.Combine(runDirectory, RunOptions.RunFileName)}' has no 'sample-shape'; it was not written by `gan train`.");
+        var device = RunFactory.ResolveDevice(settings.Device ?? "cpu");
+
+        var manager = new CheckpointManager(checkpointDirectory);
+        var entry = file is null
+            ? manager.Latest ?? throw new InvalidDataException($"Checkpoint manifest '{manager.ManifestPath}' lists no checkpoint.")
+            : manager.Entries.FirstOrDefault(e => e.File == Path.GetFileName(file))
+                ?? throw new InvalidDataException($"'{file}' is not listed in '{manager.ManifestPath}', so its hash cannot be verified. Use one of: {string.Join(", ", manager.Entries.Select(e => e.File))}.");
+        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
+        RandomSeed.Set(options.Seed);
+        using var gan = RunFactory.CreateGan(model, options.Loss, sampleShape, options.Seed);
+        if (labels is not null && gan is not ConditionalGanModel)
+            throw new UsageException($"--labels: this run's model '{model}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
+        using (var checkpoint = manager.Load(entry))
+            checkpoint.RestoreWeightsInto(gan);
+        gan.To(device);
+
+        string output = settings.Out ?? Path.Combine(runDirectory, "sample.png");
+        long seed = settings.Seed ?? options.Seed;
+        int? columns = null;
+        torch.Tensor samples;
+        if (gan is ConditionalGanModel conditional)
+        {
+            // One row per label: --n samples of each (8 by default); without --labels, every class.
+            labels ??= Enumerable.Range(0, conditional.NumClasses).ToArray();
+            var wrong = labels.Where(l => l >= conditional.NumClasses).ToArray();
+            if (wrong.Length > 0)
+                throw new UsageException($"--labels: {string.Join(", ", wrong)} outside the model's classes 0..{conditional.NumClasses - 1}.");
+            int perLabel = settings.Count ?? 8;
+            samples = conditional.Generate(perLabel, labels, seed);
+            columns = perLabel;
+        }
+        else
+        {
+            samples = gan.Generate(settings.Count ?? 64, seed);
+        }
+        int count = (int)samples.shape[0];
+        using (samples)
+        {
+            if (Path.GetExtension(output).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                SampleCsv.Write(output, samples);
+            }
+            else
+            {
+                string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
+                byte[] png = SamplePicture.IsPoints(sampleShape)
+                    ? ScatterPlot.EncodePng(samples, RunFactory.ModesFor(options.Data), title)
+                    : ImageGrid.EncodePng(samples, columns);
+                AtomicFile.WriteAllBytes(output, png);
+            }
+        }
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Wrote {count} samples from {Path.Combine(checkpointDirectory, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
+        return 0;
+    }
+
+    /// <summary>Finds the run folder, the checkpoint folder and (optionally) one checkpoint file from what the user gave.</summary>
+    private static (string Run, string Checkpoints, string? File) Locate(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            string folder = Path.GetDirectoryName(full)!;
+            return (Path.GetDirectoryName(folder)!, folder, full);
+        }
+        if (File.Exists(Path.Combine(full, RunOptions.RunFileName)))
+            return (full, Path.Combine(full, TrainingRun.CheckpointFolder), null);
+        if (CheckpointManager.Exists(full) && File.Exists(Path.Combine(Path.GetDirectoryName(full)!, RunOptions.RunFileName)))
+            return (Path.GetDirectoryName(full)!, full, null);
+        throw new UsageException($"--checkpoint '{path}' is not a training run: it has neither {RunOptions.RunFileName} nor {CheckpointManager.ManifestFileName}. Point to the --out folder of `gan train`.");
+    }
+
+    private static int[]? ParseLabels(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new UsageException("--labels is empty; give comma-separated class numbers such as 0,1,2.");
+        var labels = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out labels[i]))
+                throw new UsageException($"--labels: '{parts[i]}' is not a class number (expected comma-separated integers such as 0,1,2).");
+        return labels;
+    }
+}

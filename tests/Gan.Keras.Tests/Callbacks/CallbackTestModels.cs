@@ -1,0 +1,24 @@
+using Gan.Keras.Data;
+using Gan.Keras.Models;
+
+namespace Gan.Keras.Tests.Callbacks;
+
+/// <summary>A GAN whose steps log given values instead of training (fast, and able to log NaN on demand).</summary>
+internal sealed class ScriptedGan : GanModel
+{
+    private readonly Func<int, double> dLoss;
+    private int step;
+
+    public ScriptedGan(Func<int, double> dLoss)
+        : base(TinyGan.Create().Generator, TinyGan.Create().Discriminator, TinyGan.LatentDim, seed: 1)
+    {
+        this.dLoss = dLoss;
+        Compile(new Gan.Keras.Optimizers.SGD(0.1), new Gan.Keras.Optimizers.SGD(0.1), new Gan.Keras.Losses.BinaryCrossentropy(fromLogits: true));
+    }
+
+    public override IReadOnlyDictionary<string, double> TrainStep(Batch batch)
+    {
+        int s = step++;
+        return new Dictionary<string, double> { ["d_loss"] = dLoss(s), ["g_loss"] = s, ["d_real"] = 0.5, ["d_fake"] = 0.25 };
+    }
+}
