@@ -9,6 +9,7 @@ using Gan.Keras.Models;
 using Gan.Keras.Optimizers;
 using Gan.Keras.Saving;
 using Spectre.Console;
+using Gan.Keras.Cli.Training;
 using Spectre.Console.Cli;
 
 namespace Gan.Keras.Cli.Commands;
@@ -96,7 +97,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
 
     private static (string Readable, object Metrics) EvaluateMixture(string weights, string kind, Settings settings)
     {
-        using var gan = SmallMlpGan();
+        using var gan = BuildGan(weights, images: false);
         gan.LoadWeights(weights);
         int samples = settings.Samples ?? MixtureMetrics.StandardSampleCount;
         using var generated = gan.Generate(samples, settings.Seed);
@@ -122,7 +123,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         if (!settings.Json)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Feature classifier: test accuracy {classifier.TestAccuracy:P2} on {classifier.TestCount} held-out images ({(classifier.LoadedFromCache ? "cached" : "trained now")}: {classifier.WeightsPath})."));
-        using var gan = ArticleMlpGan();
+        using var gan = BuildGan(weights, images: true);
         gan.LoadWeights(weights);
         var evaluation = new ImageEvaluationOptions(SampleBudget: settings.Samples ?? 5_000, Seed: settings.Seed);
         var report = ImageEvaluator.Evaluate(gan, real.Features, classifier.Model, evaluation, progress);
@@ -143,8 +144,24 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         throw new InvalidOperationException($"'{weights}' was trained on '{recorded}'; say where the real images are with --data mnist:<folder> (or fashion-mnist, kmnist).");
     }
 
-    // The two architectures gan train builds (TrainCommand.SmallMlpGan / ArticleMlpGan); LoadWeights checks every name
-    // and shape, so a mismatch is reported, never silently accepted.
+    /// <summary>
+    /// Builds the GAN a run was trained with: from the run.json beside the weights (model, loss, sample shape) through the
+    /// same factory as gan train, so every preset can be evaluated; without a run.json, the default MLP for the data.
+    /// LoadWeights then checks every name and shape, so a mismatch is reported, never silently accepted.
+    /// </summary>
+    private static GanModel BuildGan(string weights, bool images)
+    {
+        string runFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, RunOptions.RunFileName);
+        if (File.Exists(runFile))
+        {
+            var run = RunOptions.Load(runFile, new RunOptions(), isRunFile: true);
+            if (run.Model is not null && run.SampleShape is not null)
+                return RunFactory.CreateGan(run.Model, run.Loss, run.SampleShape, run.Seed);
+        }
+        return images ? ArticleMlpGan() : SmallMlpGan();
+    }
+
+    // Without a run.json: the default architectures of gan train (RunFactory's mlp-small and mlp presets).
     private static GanModel SmallMlpGan()
     {
         var generator = new Sequential(new Layer[] { new Dense(128, "relu"), new Dense(128, "relu"), new Dense(2) }, inputShape: new long[] { 16 }, name: "generator");
