@@ -82,6 +82,28 @@ public class EvalCommandTests
         Assert.True(metrics.GetProperty("report").GetProperty("fid").GetDouble() > 0);
     }
 
+    [SkippableFact]
+    public void Eval_RebuildsTheRunsOwnPreset_FromRunJson_ForADcganRun()
+    {
+        // Given a run folder as gan train writes it for --model dcgan: run.json and the DCGAN's weights
+        _ = TrainedMnistClassifier.Get();
+        string run = TestPaths.NewTempFolder();
+        var shape = new long[] { 1, 28, 28 };
+        new Gan.Keras.Cli.Training.RunOptions { Data = $"mnist:{TestPaths.Mnist}", Model = "dcgan", SampleShape = shape }
+            .Save(Path.Combine(run, Gan.Keras.Cli.Training.RunOptions.RunFileName));
+        using (var gan = Gan.Keras.Cli.Training.RunFactory.CreateGan("dcgan", "bce", shape, seed: 0))
+            gan.SaveWeights(Path.Combine(run, "weights.safetensors"), new Dictionary<string, string> { ["data"] = "mnist-t10k" });
+
+        // When the folder is evaluated (an MLP would not accept these weights)
+        var (code, output, error) = Run("eval", run, "--data", $"mnist:{TestPaths.Mnist}", "--samples", "500",
+            "--classifier-cache", TrainedMnistClassifier.CacheFolder, "--classifier-epochs", TrainedMnistClassifier.Options.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // Then the DCGAN is rebuilt from run.json and its samples are measured
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        Assert.Equal(500, json.RootElement.GetProperty("metrics").GetProperty("report").GetProperty("generated_count").GetInt32());
+    }
+
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
         var (previousOut, previousError) = (Console.Out, Console.Error);
