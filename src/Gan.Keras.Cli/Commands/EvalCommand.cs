@@ -1,15 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Gan.Keras.Cli.Training;
 using Gan.Keras.Data;
-using Gan.Keras.Layers;
-using Gan.Keras.Losses;
 using Gan.Keras.Metrics;
 using Gan.Keras.Models;
-using Gan.Keras.Optimizers;
 using Gan.Keras.Saving;
 using Spectre.Console;
-using Gan.Keras.Cli.Training;
 using Spectre.Console.Cli;
 
 namespace Gan.Keras.Cli.Commands;
@@ -158,29 +155,9 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
             if (run.Model is not null && run.SampleShape is not null)
                 return RunFactory.CreateGan(run.Model, run.Loss, run.SampleShape, run.Seed);
         }
-        return images ? ArticleMlpGan() : SmallMlpGan();
-    }
-
-    // Without a run.json: the default architectures of gan train (RunFactory's mlp-small and mlp presets).
-    private static GanModel SmallMlpGan()
-    {
-        var generator = new Sequential(new Layer[] { new Dense(128, "relu"), new Dense(128, "relu"), new Dense(2) }, inputShape: new long[] { 16 }, name: "generator");
-        var discriminator = new Sequential(new Layer[] { new Dense(128), new LeakyReLU(0.2), new Dense(128), new LeakyReLU(0.2), new Dense(1) }, inputShape: new long[] { 2 }, name: "discriminator");
-        var gan = new GanModel(generator, discriminator, latentDim: 16, seed: 0);
-        gan.Compile(new Adam(), new Adam(), new BinaryCrossentropy(fromLogits: true));
-        return gan;
-    }
-
-    private static GanModel ArticleMlpGan()
-    {
-        var generator = new Sequential(new Layer[]
-        {
-            new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(784, "tanh"),
-        }, inputShape: new long[] { 100 }, name: "generator");
-        var discriminator = new Sequential(new Layer[] { new Dense(512, "relu"), new Dense(256, "relu"), new Dense(1) }, inputShape: new long[] { 784 }, name: "discriminator");
-        var gan = new GanModel(generator, discriminator, latentDim: 100, seed: 0);
-        gan.Compile(new Adam(), new Adam(), new BinaryCrossentropy(fromLogits: true));
-        return gan;
+        return images
+            ? RunFactory.CreateGan("mlp", "bce", new long[] { 784 }, seed: 0)
+            : RunFactory.CreateGan("mlp-small", "bce", new long[] { 2 }, seed: 0);
     }
 
     /// <summary>Prints a line when a stage starts and at every 10 % of it, on standard error, so the run never looks hung.</summary>
