@@ -7,7 +7,7 @@ namespace Gan.Keras.Data;
 /// A dataset held in memory as one tensor, batched with optional seeded shuffling and drop-remainder, like
 /// <c>tf.data.Dataset.from_tensor_slices(x).shuffle(...).batch(n, drop_remainder=...)</c>.
 /// </summary>
-public sealed class InMemoryDataset : IDisposable
+public sealed class InMemoryDataset : Dataset
 {
     /// <summary>Initializes a new instance of the <see cref="InMemoryDataset"/> class.</summary>
     /// <param name="features">Examples, <c>[count, ...]</c>, float32. The dataset keeps its own detached copy.</param>
@@ -34,31 +34,17 @@ public sealed class InMemoryDataset : IDisposable
     /// <summary>Gets the labels, or null.</summary>
     public torch.Tensor? Labels { get; }
 
-    /// <summary>Gets the dataset's name.</summary>
-    public string Name { get; }
+    /// <inheritdoc />
+    public override string Name { get; }
 
-    /// <summary>Gets the number of examples.</summary>
-    public long Count => Features.shape[0];
+    /// <inheritdoc />
+    public override long Count => Features.shape[0];
 
-    /// <summary>Gets the shape of one example.</summary>
-    public IReadOnlyList<long> ElementShape => Features.shape.Skip(1).ToArray();
+    /// <inheritdoc />
+    public override IReadOnlyList<long> ElementShape => Features.shape.Skip(1).ToArray();
 
-    /// <summary>Gets the number of batches an epoch yields.</summary>
-    public long BatchCount(int batchSize, bool dropRemainder) =>
-        dropRemainder ? Count / batchSize : (Count + batchSize - 1) / batchSize;
-
-    /// <summary>Yields the batches of one epoch. Batch tensors belong to the caller's dispose scope.</summary>
-    /// <param name="batchSize">Examples per batch; positive.</param>
-    /// <param name="shuffle">Whether to visit examples in a random order.</param>
-    /// <param name="generator">The generator that draws the order (seeded for reproducibility); the global one when null.</param>
-    /// <param name="dropRemainder">Whether to skip a last, smaller batch.</param>
-    public IEnumerable<Batch> GetBatches(int batchSize, bool shuffle = true, torch.Generator? generator = null, bool dropRemainder = true)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (dropRemainder && batchSize > Count)
-            throw new ArgumentException($"Batch size {batchSize} is larger than dataset '{Name}' ({Count} examples), so dropping the remainder leaves no batch. Use a batch size of at most {Count}.", nameof(batchSize));
-        return Iterate(batchSize, shuffle, generator, dropRemainder);
-    }
+    /// <inheritdoc />
+    public override bool HasLabels => Labels is not null;
 
     /// <summary>Returns a dataset with the first <paramref name="count"/> examples.</summary>
     public InMemoryDataset Take(long count)
@@ -69,14 +55,19 @@ public sealed class InMemoryDataset : IDisposable
         return new InMemoryDataset(Features[..(int)n], Labels?[..(int)n], Name);
     }
 
-    /// <summary>Releases the tensors.</summary>
-    public void Dispose()
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
     {
-        Features.Dispose();
-        Labels?.Dispose();
+        if (disposing)
+        {
+            Features.Dispose();
+            Labels?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
-    private IEnumerable<Batch> Iterate(int batchSize, bool shuffle, torch.Generator? generator, bool dropRemainder)
+    /// <inheritdoc />
+    protected override IEnumerable<Batch> IterateBatches(int batchSize, bool shuffle, torch.Generator? generator, bool dropRemainder)
     {
         // The order is drawn when the epoch starts, so the random stream does not depend on how far it is consumed.
         torch.Tensor? order = shuffle ? torch.randperm(Count, generator: generator).DetachFromDisposeScope() : null;

@@ -207,7 +207,7 @@ public class GanModel : IDisposable
     /// <param name="shuffle">Whether to shuffle each epoch (with the model's seeded generator).</param>
     /// <param name="initialEpoch">The epoch to start at (resuming).</param>
     /// <returns>The per-epoch means of every logged value.</returns>
-    public History Fit(InMemoryDataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0)
+    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
@@ -513,7 +513,7 @@ public class GanModel : IDisposable
     }
 
     /// <summary>Yields an epoch's batches, shuffled with the model's generator.</summary>
-    protected virtual IEnumerable<Batch> EpochBatches(InMemoryDataset dataset, int batchSize, bool shuffle)
+    protected virtual IEnumerable<Batch> EpochBatches(Dataset dataset, int batchSize, bool shuffle)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         return dataset.GetBatches(batchSize, shuffle, random, dropRemainder: true);
