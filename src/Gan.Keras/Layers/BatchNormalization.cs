@@ -21,10 +21,10 @@ namespace Gan.Keras.Layers;
 /// </remarks>
 public sealed class BatchNormalization : Layer
 {
-    private torch.Tensor? gamma;
-    private torch.Tensor? beta;
-    private torch.Tensor? movingMean;
-    private torch.Tensor? movingVariance;
+    private torch.Tensor? gamma => FindWeight("gamma");
+    private torch.Tensor? beta => FindWeight("beta");
+    private torch.Tensor? movingMean => FindWeight("moving_mean");
+    private torch.Tensor? movingVariance => FindWeight("moving_variance");
 
     /// <summary>Initializes a new instance of the <see cref="BatchNormalization"/> class.</summary>
     /// <param name="momentum">Momentum of the moving statistics, in [0, 1); Keras's 0.99 by default.</param>
@@ -80,10 +80,10 @@ public sealed class BatchNormalization : Layer
     protected override void BuildWeights(IReadOnlyList<long> inputShape)
     {
         var channels = new[] { inputShape[0] };
-        if (Scale) gamma = AddWeight("gamma", channels, new Ones());
-        if (Center) beta = AddWeight("beta", channels, new Zeros());
-        movingMean = AddWeight("moving_mean", channels, new Zeros(), trainable: false);
-        movingVariance = AddWeight("moving_variance", channels, new Ones(), trainable: false);
+        if (Scale) AddWeight("gamma", channels, new Ones());
+        if (Center) AddWeight("beta", channels, new Zeros());
+        AddWeight("moving_mean", channels, new Zeros(), trainable: false);
+        AddWeight("moving_variance", channels, new Ones(), trainable: false);
     }
 
     /// <inheritdoc />

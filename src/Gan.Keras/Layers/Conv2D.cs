@@ -21,8 +21,8 @@ namespace Gan.Keras.Layers;
 public sealed class Conv2D : Layer, IKernelLayer
 {
     private readonly Func<torch.Tensor, torch.Tensor> activation;
-    private torch.Tensor? kernel;
-    private torch.Tensor? bias;
+    private torch.Tensor? kernel => FindWeight("kernel");
+    private torch.Tensor? bias => FindWeight("bias");
 
     /// <summary>Initializes a new instance of the <see cref="Conv2D"/> class with a square kernel and equal strides.</summary>
     /// <param name="filters">Number of output channels; positive.</param>
@@ -135,9 +135,9 @@ public sealed class Conv2D : Layer, IKernelLayer
     {
         long channels = inputShape[0];
         long receptive = (long)KernelSize.Height * KernelSize.Width;
-        kernel = AddWeight("kernel", new[] { Filters, channels, KernelSize.Height, KernelSize.Width }, KernelInitializer,
+        AddWeight("kernel", new[] { Filters, channels, KernelSize.Height, KernelSize.Width }, KernelInitializer,
             fans: (channels * receptive, Filters * receptive));
-        if (UseBias) bias = AddWeight("bias", new[] { (long)Filters }, BiasInitializer);
+        if (UseBias) AddWeight("bias", new[] { (long)Filters }, BiasInitializer);
     }
 
     /// <inheritdoc />

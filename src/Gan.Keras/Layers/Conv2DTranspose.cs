@@ -21,8 +21,8 @@ namespace Gan.Keras.Layers;
 public sealed class Conv2DTranspose : Layer, IKernelLayer
 {
     private readonly Func<torch.Tensor, torch.Tensor> activation;
-    private torch.Tensor? kernel;
-    private torch.Tensor? bias;
+    private torch.Tensor? kernel => FindWeight("kernel");
+    private torch.Tensor? bias => FindWeight("bias");
 
     /// <summary>Initializes a new instance of the <see cref="Conv2DTranspose"/> class with a square kernel and equal strides.</summary>
     /// <param name="filters">Number of output channels; positive.</param>
@@ -137,9 +137,9 @@ public sealed class Conv2DTranspose : Layer, IKernelLayer
         long channels = inputShape[0];
         long receptive = (long)KernelSize.Height * KernelSize.Width;
         // Keras's kernel is [kh, kw, filters, channels]: fan_in = filters·kh·kw, fan_out = channels·kh·kw.
-        kernel = AddWeight("kernel", new[] { channels, Filters, KernelSize.Height, KernelSize.Width }, KernelInitializer,
+        AddWeight("kernel", new[] { channels, Filters, KernelSize.Height, KernelSize.Width }, KernelInitializer,
             fans: (Filters * receptive, channels * receptive));
-        if (UseBias) bias = AddWeight("bias", new[] { (long)Filters }, BiasInitializer);
+        if (UseBias) AddWeight("bias", new[] { (long)Filters }, BiasInitializer);
     }
 
     /// <inheritdoc />

@@ -10,8 +10,8 @@ namespace Gan.Keras.Layers;
 public sealed class Dense : Layer, IKernelLayer
 {
     private readonly Func<torch.Tensor, torch.Tensor> activation;
-    private torch.Tensor? kernel;
-    private torch.Tensor? bias;
+    private torch.Tensor? kernel => FindWeight("kernel");
+    private torch.Tensor? bias => FindWeight("bias");
 
     /// <summary>Initializes a new instance of the <see cref="Dense"/> class.</summary>
     /// <param name="units">Number of outputs; must be positive.</param>
@@ -71,8 +71,8 @@ public sealed class Dense : Layer, IKernelLayer
     protected override void BuildWeights(IReadOnlyList<long> inputShape)
     {
         long inputDim = inputShape[^1];
-        kernel = AddWeight("kernel", new[] { inputDim, (long)Units }, KernelInitializer);
-        if (UseBias) bias = AddWeight("bias", new[] { (long)Units }, BiasInitializer);
+        AddWeight("kernel", new[] { inputDim, (long)Units }, KernelInitializer);
+        if (UseBias) AddWeight("bias", new[] { (long)Units }, BiasInitializer);
     }
 
     /// <inheritdoc />

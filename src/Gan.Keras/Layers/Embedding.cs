@@ -12,7 +12,7 @@ namespace Gan.Keras.Layers;
 /// <remarks>The table <c>embeddings</c> is <c>[inputDim, outputDim]</c> (same layout as Keras and PyTorch), initialized U(−0.05, 0.05) as in Keras. Float inputs are truncated to integers, as Keras casts them.</remarks>
 public sealed class Embedding : Layer, IKernelLayer
 {
-    private torch.Tensor? embeddings;
+    private torch.Tensor? embeddings => FindWeight("embeddings");
 
     /// <summary>Initializes a new instance of the <see cref="Embedding"/> class.</summary>
     /// <param name="inputDim">Number of indices (vocabulary or classes); positive.</param>
@@ -59,7 +59,7 @@ public sealed class Embedding : Layer, IKernelLayer
 
     /// <inheritdoc />
     protected override void BuildWeights(IReadOnlyList<long> inputShape) =>
-        embeddings = AddWeight("embeddings", new[] { (long)InputDim, OutputDim }, EmbeddingsInitializer);
+        AddWeight("embeddings", new[] { (long)InputDim, OutputDim }, EmbeddingsInitializer);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => Lookup(inputs, embeddings!);

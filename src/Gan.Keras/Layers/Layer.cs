@@ -16,8 +16,10 @@ namespace Gan.Keras.Layers;
 /// </remarks>
 public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
 {
-    private readonly List<Parameter> trainableWeights = new();
-    private readonly List<torch.Tensor> nonTrainableWeights = new();
+    // Names, not tensors: TorchSharp replaces a module's parameters and buffers when it moves device or dtype, so the
+    // layer asks the module for the live ones every time (a cached list would hold disposed tensors after .to()).
+    private readonly List<string> trainableWeightNames = new();
+    private readonly List<string> nonTrainableWeightNames = new();
     private long[]? inputShape;
     private bool trainable = true;
 
@@ -50,11 +52,11 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     /// <summary>Gets the weights that gradients update, including those of sublayers; empty when not <see cref="Trainable"/>.</summary>
     public IReadOnlyList<Parameter> TrainableVariables =>
-        trainable ? trainableWeights.Concat(SubLayers.SelectMany(l => l.TrainableVariables)).ToArray() : Array.Empty<Parameter>();
+        trainable ? OwnTrainableWeights().Concat(SubLayers.SelectMany(l => l.TrainableVariables)).ToArray() : Array.Empty<Parameter>();
 
     /// <summary>Gets the weights that are saved but not trained (moving statistics, and every weight of a frozen layer).</summary>
     public IReadOnlyList<torch.Tensor> NonTrainableVariables =>
-        (trainable ? nonTrainableWeights : trainableWeights.Cast<torch.Tensor>().Concat(nonTrainableWeights))
+        (trainable ? OwnNonTrainableWeights() : OwnTrainableWeights().Cast<torch.Tensor>().Concat(OwnNonTrainableWeights()))
             .Concat(SubLayers.SelectMany(l => trainable ? l.NonTrainableVariables : l.TrainableVariables.Cast<torch.Tensor>().Concat(l.NonTrainableVariables)))
             .ToArray();
 
@@ -147,13 +149,24 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
         {
             var parameter = (Parameter)new Parameter(values, requires_grad: true).DetachFromDisposeScope();
             register_parameter(name, parameter);
-            trainableWeights.Add(parameter);
+            trainableWeightNames.Add(name);
             return parameter;
         }
         register_buffer(name, values);
-        nonTrainableWeights.Add(values);
+        nonTrainableWeightNames.Add(name);
         return values;
     }
+
+    /// <summary>
+    /// Gets the weight registered under <paramref name="name"/> as it is now (after any move to another device or
+    /// dtype), or null when the layer has no such weight. Layers read their weights through this, never from a field.
+    /// </summary>
+    /// <param name="name">The weight's name within the layer (<c>kernel</c>, <c>moving_mean</c>).</param>
+    protected torch.Tensor? FindWeight(string name) => (torch.Tensor?)get_parameter(name) ?? get_buffer(name);
+
+    private IEnumerable<Parameter> OwnTrainableWeights() => trainableWeightNames.Select(name => get_parameter(name)!);
+
+    private IEnumerable<torch.Tensor> OwnNonTrainableWeights() => nonTrainableWeightNames.Select(name => get_buffer(name)!);
 
     /// <summary>Assigns a name when the layer has none (done by the containing model).</summary>
     internal void AssignName(string name)

@@ -24,7 +24,7 @@ namespace Gan.Keras.Layers;
 public sealed class SpectralNormalization : Layer
 {
     private readonly Layer layer;
-    private torch.Tensor? vectorU;
+    private torch.Tensor? vectorU => FindWeight("vector_u");
 
     /// <summary>Initializes a new instance of the <see cref="SpectralNormalization"/> class.</summary>
     /// <param name="layer">The layer to normalise: <see cref="Dense"/>, <see cref="Conv2D"/>, <see cref="Conv2DTranspose"/> or <see cref="Embedding"/>, not built yet.</param>
@@ -72,10 +72,10 @@ public sealed class SpectralNormalization : Layer
         layer.Build(inputShape);
         var kernel = ((IKernelLayer)layer).Kernel;
         long columns = kernel.numel() / kernel.shape[0];
-        vectorU = AddWeight("vector_u", new[] { 1L, columns }, new RandomNormal(0, 1), trainable: false);
+        var u = AddWeight("vector_u", new[] { 1L, columns }, new RandomNormal(0, 1), trainable: false);
         using var noGrad = torch.no_grad();
-        using var normalized = torch.nn.functional.normalize(vectorU, dim: 1);
-        vectorU.copy_(normalized);
+        using var normalized = torch.nn.functional.normalize(u, dim: 1);
+        u.copy_(normalized);
     }
 
     /// <inheritdoc />

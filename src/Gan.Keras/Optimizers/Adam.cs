@@ -58,25 +58,25 @@ public sealed class Adam : Optimizer
     protected override IReadOnlyList<string> SlotNames => Slots;
 
     /// <inheritdoc />
-    protected override void UpdateStep(torch.Tensor gradient, Parameter variable, IReadOnlyDictionary<string, torch.Tensor> slot, long step)
+    protected override void Update(torch.Tensor variables, torch.Tensor gradients, IReadOnlyDictionary<string, torch.Tensor> slots, long step)
     {
-        var m = slot["m"];
-        var v = slot["v"];
-        m.mul_(Beta1).add_(gradient, alpha: 1 - Beta1);
-        v.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
-        double biasCorrection1 = 1 - BetaPower(Beta1, step, variable.dtype);
-        double biasCorrection2 = 1 - BetaPower(Beta2, step, variable.dtype);
+        var m = slots["m"];
+        var v = slots["v"];
+        m.mul_(Beta1).add_(gradients, alpha: 1 - Beta1);
+        v.mul_(Beta2).addcmul_(gradients, gradients, value: 1 - Beta2);
+        double biasCorrection1 = 1 - BetaPower(Beta1, step, variables.dtype);
+        double biasCorrection2 = 1 - BetaPower(Beta2, step, variables.dtype);
         if (Rule == AdamUpdateRule.Keras)
         {
             double alpha = LearningRate * Math.Sqrt(biasCorrection2) / biasCorrection1;
             using var denominator = v.sqrt().add_(Epsilon);
-            variable.addcdiv_(m, denominator, value: -alpha);
+            variables.addcdiv_(m, denominator, value: -alpha);
         }
         else
         {
             // The order of operations follows torch.optim.Adam, so results match PyTorch bit for bit where possible.
             using var denominator = v.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Epsilon);
-            variable.addcdiv_(m, denominator, value: -LearningRate / biasCorrection1);
+            variables.addcdiv_(m, denominator, value: -LearningRate / biasCorrection1);
         }
     }
 

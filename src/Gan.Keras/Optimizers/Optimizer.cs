@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -6,13 +5,26 @@ namespace Gan.Keras.Optimizers;
 
 /// <summary>
 /// Base of the Keras-style optimizers: <see cref="ApplyGradients"/> updates variables in place from their gradients.
-/// State (moments, step count) is created per variable on first use, in the order variables are first seen, and can be
-/// saved and restored with <see cref="GetState"/> / <see cref="SetState"/>.
+/// State (moments, step count) follows the variables by position, and can be saved and restored with
+/// <see cref="GetState"/> / <see cref="SetState"/>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// One update costs the same few kernels however many variables there are: on first use the variables are given one
+/// shared flat storage (each keeps its shape, as a view into it), the state lives in flat buffers beside it, and the
+/// subclass updates all of them at once (<see cref="Update"/>). This is the "flat parameters" layout of apex and of
+/// PyTorch's fused optimizers.
+/// </para>
+/// <para>
+/// TorchSharp replaces a module's parameters when it moves to another device or dtype. The optimizer notices the new
+/// tensors at the next update (or at <see cref="MoveState"/>), gives them a flat storage again and converts its state
+/// to their device and dtype, so training continues exactly as if nothing had moved. An optimizer serves one list of
+/// variables, always passed in the same order (one optimizer per network, as Keras requires after <c>compile</c>).
+/// </para>
+/// </remarks>
 public abstract class Optimizer
 {
-    private readonly Dictionary<Parameter, int> slots = new(ReferenceEqualityComparer.Instance);
-    private readonly List<Dictionary<string, torch.Tensor>> slotState = new();
+    private FlatLayout? layout;
     private double learningRate;
 
     /// <summary>Initializes a new instance of the <see cref="Optimizer"/> class.</summary>
@@ -36,35 +48,51 @@ public abstract class Optimizer
 
     /// <summary>Applies one update: each variable moves according to its gradient.</summary>
     /// <param name="gradients">One gradient per variable, same shapes.</param>
-    /// <param name="variables">The variables to update.</param>
+    /// <param name="variables">The variables to update: the same list (by position and shape) at every call.</param>
     public void ApplyGradients(IReadOnlyList<torch.Tensor> gradients, IReadOnlyList<Parameter> variables)
     {
         ArgumentNullException.ThrowIfNull(gradients);
         ArgumentNullException.ThrowIfNull(variables);
         if (gradients.Count != variables.Count)
             throw new ArgumentException($"Got {gradients.Count} gradients for {variables.Count} variables; pass one gradient per variable, in the same order.", nameof(gradients));
+        if (variables.Count == 0) return;
+        var current = EnsureLayout(variables);
         for (int i = 0; i < variables.Count; i++)
         {
-            if (!gradients[i].shape.SequenceEqual(variables[i].shape))
+            if (gradients[i].numel() != current.Sizes[i])
                 throw new ArgumentException($"Gradient {i} has shape [{string.Join(", ", gradients[i].shape)}] but its variable has [{string.Join(", ", variables[i].shape)}].", nameof(gradients));
         }
         Iterations++;
+        using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        for (int i = 0; i < variables.Count; i++)
-            UpdateStep(gradients[i], variables[i], SlotFor(variables[i]), Iterations);
+        var flatGradients = torch.cat(gradients.Select(g => g.reshape(-1)).ToArray()).to(current.Values.dtype, current.Values.device);
+        Update(current.Values, flatGradients, current.Slots, Iterations);
     }
 
-    /// <summary>Returns copies of the optimizer's state: <c>iterations</c> and <c>{slot}.{name}</c> for each variable slot.</summary>
+    /// <summary>
+    /// Converts the optimizer's state to the device and dtype of <paramref name="variables"/>, after their module moved;
+    /// optional, since the next <see cref="ApplyGradients"/> does it too.
+    /// </summary>
+    /// <param name="variables">The variables, as the module has them now.</param>
+    public void MoveState(IReadOnlyList<Parameter> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        if (layout is not null && variables.Count > 0) EnsureLayout(variables);
+    }
+
+    /// <summary>Returns copies of the optimizer's state: <c>iterations</c> and <c>{index}.{slot}</c> for each variable.</summary>
     public IReadOnlyDictionary<string, torch.Tensor> GetState()
     {
         var state = new Dictionary<string, torch.Tensor> { ["iterations"] = torch.tensor(Iterations) };
-        for (int i = 0; i < slotState.Count; i++)
-            foreach (var (name, tensor) in slotState[i])
-                state[$"{i}.{name}"] = tensor.detach().clone();
+        if (layout is null) return state;
+        using var scope = torch.NewDisposeScope();
+        for (int i = 0; i < layout.Sizes.Length; i++)
+            foreach (var (name, slot) in layout.Slots)
+                state[$"{i}.{name}"] = layout.View(slot, i).clone().MoveToOuterDisposeScope();
         return state;
     }
 
-    /// <summary>Restores state saved by <see cref="GetState"/> for the given variables (in the order they were first seen).</summary>
+    /// <summary>Restores state saved by <see cref="GetState"/> for the given variables (in the same order).</summary>
     /// <exception cref="ArgumentException">The state does not match the variables' count or shapes.</exception>
     public void SetState(IReadOnlyDictionary<string, torch.Tensor> state, IReadOnlyList<Parameter> variables)
     {
@@ -72,27 +100,29 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(variables);
         if (!state.TryGetValue("iterations", out var iterations))
             throw new ArgumentException("Optimizer state has no 'iterations' entry.", nameof(state));
-        foreach (var tensor in slotState.SelectMany(s => s.Values)) tensor.Dispose();
-        slotState.Clear();
-        slots.Clear();
+        long restoredIterations = iterations.item<long>();
         for (int i = 0; i < variables.Count; i++)
-        {
-            var slot = new Dictionary<string, torch.Tensor>();
             foreach (var name in SlotNames)
             {
                 if (!state.TryGetValue($"{i}.{name}", out var saved))
                 {
-                    if (iterations.item<long>() == 0) continue;
+                    if (restoredIterations == 0) continue;
                     throw new ArgumentException($"Optimizer state lacks '{i}.{name}' for variable {i}.", nameof(state));
                 }
                 if (!saved.shape.SequenceEqual(variables[i].shape))
                     throw new ArgumentException($"Optimizer state '{i}.{name}' has shape [{string.Join(", ", saved.shape)}] but variable {i} has [{string.Join(", ", variables[i].shape)}].", nameof(state));
-                slot[name] = saved.detach().clone().to(variables[i].device).DetachFromDisposeScope();
             }
-            slots[variables[i]] = i;
-            slotState.Add(slot);
-        }
-        Iterations = iterations.item<long>();
+        layout?.Dispose();
+        layout = null;
+        Iterations = restoredIterations;
+        if (variables.Count == 0) return;
+        var restored = EnsureLayout(variables);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        for (int i = 0; i < variables.Count; i++)
+            foreach (var (name, slot) in restored.Slots)
+                if (state.TryGetValue($"{i}.{name}", out var saved))
+                    restored.View(slot, i).copy_(saved);
     }
 
     /// <summary>Gets a plain description of the optimizer's hyperparameters.</summary>
@@ -101,26 +131,108 @@ public abstract class Optimizer
     /// <summary>Gets the names of the per-variable state tensors (<c>m</c>, <c>v</c>, ...).</summary>
     protected abstract IReadOnlyList<string> SlotNames { get; }
 
-    /// <summary>Updates one variable in place. Runs without gradient recording.</summary>
-    /// <param name="gradient">The variable's gradient.</param>
-    /// <param name="variable">The variable.</param>
-    /// <param name="slot">Per-variable state, keyed by <see cref="SlotNames"/>, created as zeros.</param>
+    /// <summary>
+    /// Updates every variable in place at once. Runs without gradient recording; the tensors are flat (1-D) and
+    /// aligned: element k of <paramref name="gradients"/> and of each slot belongs to element k of <paramref name="variables"/>.
+    /// </summary>
+    /// <param name="variables">All variables' values, flat; writing to it updates the variables.</param>
+    /// <param name="gradients">All gradients, flat, in the variables' dtype.</param>
+    /// <param name="slots">The state, flat, keyed by <see cref="SlotNames"/>, created as zeros.</param>
     /// <param name="step">The 1-based update count.</param>
-    protected abstract void UpdateStep(torch.Tensor gradient, Parameter variable, IReadOnlyDictionary<string, torch.Tensor> slot, long step);
+    protected abstract void Update(torch.Tensor variables, torch.Tensor gradients, IReadOnlyDictionary<string, torch.Tensor> slots, long step);
 
-    private Dictionary<string, torch.Tensor> SlotFor(Parameter variable)
+    /// <summary>Returns the flat layout of <paramref name="variables"/>, building it on first use and again after the module replaced them.</summary>
+    private FlatLayout EnsureLayout(IReadOnlyList<Parameter> variables)
     {
-        if (!slots.TryGetValue(variable, out int index))
+        if (layout is not null)
         {
-            index = slotState.Count;
-            slots[variable] = index;
-            slotState.Add(new Dictionary<string, torch.Tensor>());
+            if (layout.Holds(variables)) return layout;
+            layout.CheckSameShapes(variables);
         }
-        var slot = slotState[index];
-        foreach (var name in SlotNames)
-            if (!slot.ContainsKey(name))
-                // Optimizer state lives across steps: detached from any dispose scope on purpose.
-                slot[name] = torch.zeros_like(variable).DetachFromDisposeScope();
-        return slot;
+        var rebuilt = FlatLayout.Create(variables, SlotNames, layout);
+        layout?.Dispose();
+        layout = rebuilt;
+        return layout;
+    }
+
+    /// <summary>The variables' shared flat storage and the state's flat buffers.</summary>
+    private sealed class FlatLayout : IDisposable
+    {
+        // Kept only to notice a module replacing its parameters (by reference); never read, since a moved module may
+        // have disposed them.
+        private readonly Parameter[] variables;
+        private readonly long[][] shapes;
+        private readonly long[] offsets;
+
+        private FlatLayout(Parameter[] variables, long[][] shapes, long[] sizes, long[] offsets, torch.Tensor values, Dictionary<string, torch.Tensor> slots)
+        {
+            this.variables = variables;
+            this.shapes = shapes;
+            Sizes = sizes;
+            this.offsets = offsets;
+            Values = values;
+            Slots = slots;
+        }
+
+        public long[] Sizes { get; }
+
+        public torch.Tensor Values { get; }
+
+        public Dictionary<string, torch.Tensor> Slots { get; }
+
+        /// <summary>
+        /// Copies the variables into one flat tensor and makes each variable a view of its part; the state is carried
+        /// over from <paramref name="previous"/> (converted to the variables' device and dtype, losslessly for
+        /// float32 ↔ float64 round trips), or created as zeros.
+        /// </summary>
+        public static FlatLayout Create(IReadOnlyList<Parameter> variables, IReadOnlyList<string> slotNames, FlatLayout? previous)
+        {
+            var first = variables[0];
+            var (dtype, device) = (first.dtype, first.device);
+            for (int i = 1; i < variables.Count; i++)
+                if (variables[i].dtype != dtype || variables[i].device.ToString() != device.ToString())
+                    throw new ArgumentException($"All variables of one optimizer must share a dtype and device, but variable 0 is {dtype} on {device} and variable {i} is {variables[i].dtype} on {variables[i].device}. Move the whole model with .to(...).", nameof(variables));
+            var sizes = variables.Select(v => v.numel()).ToArray();
+            var offsets = new long[sizes.Length];
+            for (int i = 1; i < sizes.Length; i++) offsets[i] = offsets[i - 1] + sizes[i - 1];
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            // The flat buffers live as long as the layout: detached from this scope on purpose.
+            var values = torch.cat(variables.Select(v => v.detach().reshape(-1)).ToArray()).DetachFromDisposeScope();
+            var slots = slotNames.ToDictionary(name => name, name =>
+                (previous?.Slots.GetValueOrDefault(name) is { } old ? old.to(dtype, device, copy: true) : torch.zeros_like(values)).DetachFromDisposeScope());
+            for (int i = 0; i < variables.Count; i++)
+                variables[i].set_(values.narrow(0, offsets[i], sizes[i]).view(variables[i].shape));
+            return new FlatLayout(variables.ToArray(), variables.Select(v => v.shape).ToArray(), sizes, offsets, values, slots);
+        }
+
+        /// <summary>Whether these are the very variables the layout was built for (a moved module has new ones).</summary>
+        public bool Holds(IReadOnlyList<Parameter> current)
+        {
+            if (current.Count != variables.Length) return false;
+            for (int i = 0; i < variables.Length; i++)
+                if (!ReferenceEquals(current[i], variables[i])) return false;
+            return true;
+        }
+
+        public void CheckSameShapes(IReadOnlyList<Parameter> current)
+        {
+            bool same = current.Count == variables.Length;
+            for (int i = 0; same && i < variables.Length; i++) same = current[i].numel() == Sizes[i];
+            if (!same)
+                throw new ArgumentException(
+                    $"This optimizer updates {variables.Length} variables ({Sizes.Sum()} values), but received {current.Count} ({current.Sum(v => v.numel())} values). " +
+                    "Use one optimizer per list of variables (and a new optimizer after changing which layers are trainable).", nameof(current));
+        }
+
+        /// <summary>Variable <paramref name="index"/>'s part of a flat slot, in the variable's shape (a view).</summary>
+        public torch.Tensor View(torch.Tensor slot, int index) => slot.narrow(0, offsets[index], Sizes[index]).view(shapes[index]);
+
+        public void Dispose()
+        {
+            // The variables keep their storage alive through their views; only the layout's own handles go.
+            Values.Dispose();
+            foreach (var slot in Slots.Values) slot.Dispose();
+        }
     }
 }

@@ -37,11 +37,11 @@ public sealed class RMSprop : Optimizer
     protected override IReadOnlyList<string> SlotNames => Slots;
 
     /// <inheritdoc />
-    protected override void UpdateStep(torch.Tensor gradient, Parameter variable, IReadOnlyDictionary<string, torch.Tensor> slot, long step)
+    protected override void Update(torch.Tensor variables, torch.Tensor gradients, IReadOnlyDictionary<string, torch.Tensor> slots, long step)
     {
-        var velocity = slot["velocity"];
-        velocity.mul_(Rho).addcmul_(gradient, gradient, value: 1 - Rho);
+        var velocity = slots["velocity"];
+        velocity.mul_(Rho).addcmul_(gradients, gradients, value: 1 - Rho);
         using var denominator = velocity.add(Epsilon).sqrt_();
-        variable.addcdiv_(gradient, denominator, value: -LearningRate);
+        variables.addcdiv_(gradients, denominator, value: -LearningRate);
     }
 }

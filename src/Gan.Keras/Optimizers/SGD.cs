@@ -37,22 +37,22 @@ public sealed class SGD : Optimizer
     protected override IReadOnlyList<string> SlotNames => Momentum > 0 ? MomentumSlots : NoSlots;
 
     /// <inheritdoc />
-    protected override void UpdateStep(torch.Tensor gradient, Parameter variable, IReadOnlyDictionary<string, torch.Tensor> slot, long step)
+    protected override void Update(torch.Tensor variables, torch.Tensor gradients, IReadOnlyDictionary<string, torch.Tensor> slots, long step)
     {
         if (Momentum == 0)
         {
-            variable.add_(gradient, alpha: -LearningRate);
+            variables.add_(gradients, alpha: -LearningRate);
             return;
         }
-        var velocity = slot["momentum"];
-        velocity.mul_(Momentum).add_(gradient, alpha: -LearningRate);
+        var velocity = slots["momentum"];
+        velocity.mul_(Momentum).add_(gradients, alpha: -LearningRate);
         if (Nesterov)
         {
-            variable.add_(velocity, alpha: Momentum).add_(gradient, alpha: -LearningRate);
+            variables.add_(velocity, alpha: Momentum).add_(gradients, alpha: -LearningRate);
         }
         else
         {
-            variable.add_(velocity);
+            variables.add_(velocity);
         }
     }
 }
