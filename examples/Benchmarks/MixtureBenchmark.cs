@@ -104,7 +104,7 @@ internal static class MixtureBenchmark
     /// <summary>Prints the metrics every few steps while tuning (<c>--eval-every</c>).</summary>
     private sealed class Probe(MixtureConfig config, int every, long seed, Action<string>? log) : Callback
     {
-        public override void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
+        public override void OnBatchEnd(int batch, BatchLogs logs)
         {
             if ((batch + 1) % every != 0 || Model is null) return;
             using var samples = Model.Generate(MixtureMetrics.StandardSampleCount, seed: seed + 1_000);

@@ -11,11 +11,13 @@ namespace Gan.Keras.Cli.Training;
 /// </summary>
 internal sealed class LiveProgress : Callback
 {
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
     private readonly IAnsiConsole console;
     private readonly ProgressContext progress;
     private TrainingContext? context;
     private ProgressTask? task;
     private DateTime epochStart;
+    private DateTime lastRefresh;
 
     private LiveProgress(IAnsiConsole console, ProgressContext progress)
     {
@@ -52,12 +54,15 @@ internal sealed class LiveProgress : Callback
         task = progress.AddTask(string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch + 1}/{run.Epochs}"), autoStart: true, maxValue: run.StepsPerEpoch);
     }
 
-    public override void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
+    public override void OnBatchEnd(int batch, BatchLogs logs)
     {
         if (task is null) return;
-        string text = ProgbarLogger.FormatLogs(logs);
-        task.Tag = text;
         task.Increment(1);
+        // The values are the epoch's running means, read from the device a few times a second rather than every step.
+        var now = DateTime.UtcNow;
+        if (now - lastRefresh < RefreshInterval) return;
+        lastRefresh = now;
+        task.Tag = ProgbarLogger.FormatLogs(logs.EpochMeans());
     }
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)

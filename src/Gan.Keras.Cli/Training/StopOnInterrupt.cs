@@ -26,7 +26,7 @@ internal sealed class StopOnInterrupt : Callback, IDisposable
     /// <summary>Gets a value indicating whether Ctrl+C was pressed.</summary>
     public bool Requested => requested;
 
-    public override void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) => Announce();
+    public override void OnBatchEnd(int batch, BatchLogs logs) => Announce();
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {

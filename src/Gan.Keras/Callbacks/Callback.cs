@@ -3,8 +3,10 @@ using Gan.Keras.Models;
 namespace Gan.Keras.Callbacks;
 
 /// <summary>
-/// Hooks into <see cref="GanModel.Fit"/>, with Keras's names. Logs hold plain numbers: per batch the step's values,
-/// per epoch their means (<c>d_loss</c>, <c>g_loss</c>, <c>d_real</c>, <c>d_fake</c>, ...).
+/// Hooks into <see cref="GanModel.Fit"/>, with Keras's names. Per epoch, logs hold the means of the logged values
+/// (<c>d_loss</c>, <c>g_loss</c>, <c>d_real</c>, <c>d_fake</c>, ...) as plain numbers; per batch, a
+/// <see cref="BatchLogs"/> keeps the step's values on the device until a callback reads them, so that an epoch runs
+/// without waiting for the device unless someone looks.
 /// </summary>
 public abstract class Callback
 {
@@ -32,8 +34,12 @@ public abstract class Callback
     /// <summary>Called before each training step; <paramref name="batch"/> counts from 0 within the epoch.</summary>
     public virtual void OnBatchBegin(int batch) { }
 
-    /// <summary>Called after each training step with that step's logs.</summary>
-    public virtual void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) { }
+    /// <summary>
+    /// Called after each training step with that step's logs, still on the device. Reading them (indexing,
+    /// enumerating, <see cref="BatchLogs.EpochMeans"/>) copies them to the host and makes the loop wait for the
+    /// device: read every step only when you need every step's value, otherwise a few times a second.
+    /// </summary>
+    public virtual void OnBatchEnd(int batch, BatchLogs logs) { }
 }
 
 /// <summary>What a training run looks like, given to <see cref="Callback.OnTrainBegin"/>.</summary>

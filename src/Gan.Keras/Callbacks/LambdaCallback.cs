@@ -49,5 +49,5 @@ public sealed class LambdaCallback : Callback
     public override void OnBatchBegin(int batch) => onBatchBegin?.Invoke(batch);
 
     /// <inheritdoc />
-    public override void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) => onBatchEnd?.Invoke(batch, logs);
+    public override void OnBatchEnd(int batch, BatchLogs logs) => onBatchEnd?.Invoke(batch, logs);
 }

@@ -63,7 +63,7 @@ public sealed class ProgbarLogger : Callback
     }
 
     /// <inheritdoc />
-    public override void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
+    public override void OnBatchEnd(int batch, BatchLogs logs)
     {
         if (!interactive || context is null) return;
         var elapsed = epochClock.Elapsed;
@@ -75,7 +75,7 @@ public sealed class ProgbarLogger : Callback
         int filled = (int)(BarWidth * done / Math.Max(1, total));
         var bar = new StringBuilder().Append('[').Append('=', Math.Max(0, filled - 1)).Append(filled > 0 ? (done < total ? ">" : "=") : string.Empty).Append('.', BarWidth - filled).Append(']');
         writer.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\r{Header()}  {done}/{total} {bar}  {rate:F1} steps/s  ETA {FormatDuration(eta)}  {FormatLogs(logs)}\u001b[K"));
+            $"\r{Header()}  {done}/{total} {bar}  {rate:F1} steps/s  ETA {FormatDuration(eta)}  {FormatLogs(logs.EpochMeans())}\u001b[K"));
         writer.Flush();
     }
 

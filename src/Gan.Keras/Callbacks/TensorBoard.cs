@@ -1,5 +1,6 @@
 using Gan.Keras.Imaging;
 using Gan.Keras.Logging;
+using Gan.Keras.Training;
 using TorchSharp;
 
 namespace Gan.Keras.Callbacks;
@@ -18,6 +19,7 @@ public sealed class TensorBoard : Callback, IDisposable
     private TensorBoardEventWriter? writer;
     private long step;
     private long stepsPerEpoch;
+    private readonly List<(long Step, IReadOnlyList<string> Names, torch.Tensor Values)> pending = new();
 
     /// <summary>Initializes a new instance of the <see cref="TensorBoard"/> class.</summary>
     /// <param name="logDirectory">The log folder; events go to its <c>train</c> subfolder, as Keras writes them.</param>
@@ -50,12 +52,13 @@ public sealed class TensorBoard : Callback, IDisposable
     }
 
     /// <inheritdoc />
-    public override void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
+    public override void OnBatchEnd(int batch, BatchLogs logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
         step++;
         if (writer is null || updateFrequency == 0 || step % updateFrequency != 0) return;
-        foreach (var (key, value) in logs) writer.WriteScalar("batch_" + key, value, step);
+        // Kept on the device and written at the epoch's end: one host read per epoch instead of one per step.
+        pending.Add((step, logs.Names, logs.StepValues.detach().clone().DetachFromDisposeScope()));
     }
 
     /// <inheritdoc />
@@ -63,6 +66,7 @@ public sealed class TensorBoard : Callback, IDisposable
     {
         ArgumentNullException.ThrowIfNull(logs);
         if (writer is null) return;
+        WritePendingSteps();
         step = (epoch + 1) * stepsPerEpoch;
         foreach (var (key, value) in logs) writer.WriteScalar("epoch_" + key, value, epoch);
         if (noise is not null && Model is not null)
@@ -71,11 +75,32 @@ public sealed class TensorBoard : Callback, IDisposable
     }
 
     /// <inheritdoc />
-    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs) => writer?.Flush();
+    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+    {
+        WritePendingSteps();
+        writer?.Flush();
+    }
+
+    private void WritePendingSteps()
+    {
+        if (pending.Count == 0 || writer is null) return;
+        using var scope = torch.NewDisposeScope();
+        var all = HostReads.Read(torch.cat(pending.Select(p => p.Values).ToArray()));
+        int offset = 0;
+        foreach (var (at, names, values) in pending)
+        {
+            for (int i = 0; i < names.Count; i++) writer.WriteScalar("batch_" + names[i], all[offset + i], at);
+            offset += names.Count;
+            values.Dispose();
+        }
+        pending.Clear();
+    }
 
     /// <summary>Closes the event file and releases the noise.</summary>
     public void Dispose()
     {
+        foreach (var (_, _, values) in pending) values.Dispose();
+        pending.Clear();
         writer?.Dispose();
         writer = null;
         noise?.Dispose();

@@ -36,13 +36,17 @@ public sealed class ConditionalGanModel : GanModel
 
     /// <summary>One training step on a labelled batch; see <see cref="GanModel.TrainStep"/>.</summary>
     /// <exception cref="ArgumentException">The batch has no labels, or a label is outside [0, NumClasses).</exception>
-    public override IReadOnlyDictionary<string, double> TrainStep(Batch batch)
+    public override IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Labels is null)
-            throw new ArgumentException("ConditionalGanModel needs labelled data, but the batch has no labels. Load a dataset with labels (e.g. Mnist.Load keeps them).", nameof(batch));
-        CheckLabels(batch.Labels, nameof(batch));
+        RequireLabels(batch);
         return base.TrainStep(batch);
+    }
+
+    /// <inheritdoc />
+    protected override void ValidateBatch(Batch batch)
+    {
+        // Checked on the CPU batch, before it moves: no device read in the training step.
+        CheckLabels(RequireLabels(batch), nameof(batch));
     }
 
     /// <summary>Generates <paramref name="n"/> samples of each label, grouped by label in the given order, in inference mode.</summary>
@@ -146,6 +150,12 @@ public sealed class ConditionalGanModel : GanModel
         using var classes = labels.to(torch.int64);
         using var oneHot = torch.nn.functional.one_hot(classes, NumClasses);
         return oneHot.to(like.dtype, like.device);
+    }
+
+    private static torch.Tensor RequireLabels(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.Labels ?? throw new ArgumentException("ConditionalGanModel needs labelled data, but the batch has no labels. Load a dataset with labels (e.g. Mnist.Load keeps them).", nameof(batch));
     }
 
     private void CheckLabels(torch.Tensor labels, string parameterName)

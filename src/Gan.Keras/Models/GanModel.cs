@@ -34,6 +34,7 @@ public class GanModel : IDisposable
     private double? discriminatorWeightClip;
     private double? emaDecay;
     private Dictionary<string, torch.Tensor>? emaWeights;
+    private bool scoreRealAndFakeTogether;
 
     /// <summary>Initializes a new instance of the <see cref="GanModel"/> class.</summary>
     /// <param name="generator">Maps latent vectors <c>[batch, latentDim]</c> to samples.</param>
@@ -83,6 +84,9 @@ public class GanModel : IDisposable
 
     /// <summary>Gets the device the models and batches live on.</summary>
     public torch.Device Device { get; private set; } = torch.CPU;
+
+    /// <summary>Gets the floating-point type the models train in (<c>float32</c> unless moved with <see cref="To(torch.ScalarType)"/>).</summary>
+    public torch.ScalarType DType { get; private set; } = torch.float32;
 
     /// <summary>Gets or sets a value indicating whether <see cref="Fit"/> stops after the current batch (Keras's <c>stop_training</c>).</summary>
     public bool StopTraining { get; set; }
@@ -165,6 +169,24 @@ public class GanModel : IDisposable
     /// <summary>Gets the generator's averaged weights by state-dict name (live tensors), or an empty dictionary when <see cref="GeneratorEmaDecay"/> is off.</summary>
     public IReadOnlyDictionary<string, torch.Tensor> GeneratorEmaWeights => emaWeights ?? new Dictionary<string, torch.Tensor>();
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the discriminator update scores real and generated samples in one
+    /// discriminator call on the concatenated batch (false by default: two calls, as the Keras and PyTorch examples do).
+    /// One call launches half the kernels, which matters for small networks and on GPUs. The losses are the same up to
+    /// float rounding (a larger matrix product may sum in another order), so it is off where bit-for-bit parity with
+    /// another framework matters.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set to true while the discriminator has a <see cref="BatchNormalization"/> layer: its batch statistics would mix real and generated samples.</exception>
+    public bool ScoreRealAndFakeTogether
+    {
+        get => scoreRealAndFakeTogether;
+        set
+        {
+            if (value) CheckNoBatchDependentLayer(Discriminator);
+            scoreRealAndFakeTogether = value;
+        }
+    }
+
     /// <summary>Sets two separate optimizers and the GAN loss.</summary>
     public void Compile(Optimizer discriminatorOptimizer, Optimizer generatorOptimizer, GanLoss loss)
     {
@@ -182,20 +204,41 @@ public class GanModel : IDisposable
     public void Compile(Optimizer discriminatorOptimizer, Optimizer generatorOptimizer, Loss loss) =>
         Compile(discriminatorOptimizer, generatorOptimizer, new NonSaturatingLoss(loss ?? throw new ArgumentNullException(nameof(loss))));
 
-    /// <summary>Moves both models (and future batches) to a device.</summary>
-    public GanModel To(torch.Device device)
+    /// <summary>Moves both models, their optimizers' state, the weight average and future batches to a device.</summary>
+    public GanModel To(torch.Device device) => To(device, DType);
+
+    /// <summary>Converts both models, their optimizers' state, the weight average and future batches to a floating-point type (<c>float64</c> to train in double precision).</summary>
+    public GanModel To(torch.ScalarType dtype) => To(Device, dtype);
+
+    /// <summary>
+    /// Moves everything that training keeps to <paramref name="device"/> and <paramref name="dtype"/>: both models'
+    /// weights (TorchSharp replaces their parameter objects), the optimizers' state, the generator's weight average,
+    /// and the batches and latent vectors of every later step. A float32 → float64 → float32 round trip is lossless, so
+    /// training then continues bit for bit as if the model had never moved.
+    /// </summary>
+    /// <param name="device">The device (<c>torch.CPU</c>, <c>torch.CUDA</c>).</param>
+    /// <param name="dtype">A floating-point type: <c>float32</c> or <c>float64</c> (or <c>float16</c>/<c>bfloat16</c> on devices that support them).</param>
+    public GanModel To(torch.Device device, torch.ScalarType dtype)
     {
         ArgumentNullException.ThrowIfNull(device);
-        Generator.to(device);
-        Discriminator.to(device);
+        if (dtype is not (torch.ScalarType.Float32 or torch.ScalarType.Float64 or torch.ScalarType.Float16 or torch.ScalarType.BFloat16))
+            throw new ArgumentException($"A GAN trains in a floating-point type (float32, float64), not {dtype}.", nameof(dtype));
+        foreach (var model in new[] { Generator, Discriminator })
+        {
+            model.to(dtype);
+            model.to(device);
+        }
         if (emaWeights is not null)
             foreach (var name in emaWeights.Keys.ToArray())
             {
-                var moved = emaWeights[name].to(device).DetachFromDisposeScope();
+                var moved = emaWeights[name].to(emaWeights[name].is_floating_point() ? dtype : emaWeights[name].dtype, device).DetachFromDisposeScope();
                 if (!ReferenceEquals(moved, emaWeights[name])) emaWeights[name].Dispose();
                 emaWeights[name] = moved;
             }
+        discriminatorOptimizer?.MoveState(Discriminator.TrainableVariables);
+        generatorOptimizer?.MoveState(Generator.TrainableVariables);
         Device = device;
+        DType = dtype;
         return this;
     }
 
@@ -207,55 +250,8 @@ public class GanModel : IDisposable
     /// <param name="shuffle">Whether to shuffle each epoch (with the model's seeded generator).</param>
     /// <param name="initialEpoch">The epoch to start at (resuming).</param>
     /// <returns>The per-epoch means of every logged value.</returns>
-    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0)
-    {
-        ArgumentNullException.ThrowIfNull(dataset);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
-        if (!IsCompiled) throw new InvalidOperationException("Call Compile() before Fit().");
-        CheckDataShape(dataset.ElementShape);
-        // Each critic update takes its own slice of real data: one step consumes DiscriminatorSteps batches.
-        int examplesPerStep = checked(batchSize * DiscriminatorSteps);
-        var history = new History();
-        var all = new List<Callback> { history };
-        all.AddRange(callbacks ?? Array.Empty<Callback>());
-        foreach (var callback in all) callback.Model = this;
-        long steps = dataset.BatchCount(examplesPerStep, dropRemainder: true);
-        if (steps == 0) dataset.GetBatches(examplesPerStep); // throws the clear error about the batch size
-        StopTraining = false;
-        // A callback such as BackupAndRestore may restore an interrupted run and move the first epoch forward.
-        foreach (var callback in all)
-            if (callback.RestoreBeforeTraining() is int restoredEpoch) initialEpoch = Math.Max(initialEpoch, restoredEpoch);
-        var context = new TrainingContext(epochs, initialEpoch, steps, batchSize);
-        foreach (var callback in all) callback.OnTrainBegin(context);
-        IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
-        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
-        {
-            foreach (var callback in all) callback.OnEpochBegin(epoch);
-            var sums = new Dictionary<string, double>();
-            int count = 0;
-            foreach (var batch in EpochBatches(dataset, examplesPerStep, shuffle))
-            {
-                foreach (var callback in all) callback.OnBatchBegin(count);
-                IReadOnlyDictionary<string, double> logs;
-                using (var scope = torch.NewDisposeScope())
-                {
-                    logs = TrainStep(new Batch(batch.Features.to(Device), batch.Labels?.to(Device)));
-                }
-                batch.Features.Dispose();
-                batch.Labels?.Dispose();
-                foreach (var (key, value) in logs) sums[key] = sums.GetValueOrDefault(key) + value;
-                foreach (var callback in all) callback.OnBatchEnd(count, logs);
-                count++;
-                if (StopTraining) break;
-            }
-            epochLogs = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, count));
-            foreach (var callback in all) callback.OnEpochEnd(epoch, epochLogs);
-        }
-        foreach (var callback in all) callback.OnTrainEnd(epochLogs);
-        return history;
-    }
+    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0) =>
+        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch);
 
     /// <summary>
     /// One training step on a batch of real data: <see cref="DiscriminatorSteps"/> discriminator updates, each on its
@@ -270,42 +266,32 @@ public class GanModel : IDisposable
     /// Labelled batches pass each slice's labels along (used by <see cref="ConditionalGanModel"/>; the generator update
     /// uses the last slice's labels).
     /// </remarks>
-    public virtual IReadOnlyDictionary<string, double> TrainStep(Batch batch)
+    public virtual IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         int k = DiscriminatorSteps;
         if (batch.Size % k != 0 || batch.Size < k)
             throw new ArgumentException($"TrainStep received {batch.Size} examples, but DiscriminatorSteps = {k} needs a positive multiple of {k}: each discriminator update takes its own slice.", nameof(batch));
         long n = batch.Size / k;
-        double dLoss = 0, dReal = 0, dFake = 0, penalty = 0;
-        bool hasPenalty = false;
+        torch.Tensor? dLoss = null, dReal = null, dFake = null, penalty = null;
         torch.Tensor? labels = null;
         for (int i = 0; i < k; i++)
         {
             var real = k == 1 ? batch.Features : batch.Features.narrow(0, i * n, n);
             labels = batch.Labels is null ? null : k == 1 ? batch.Labels : batch.Labels.narrow(0, i * n, n);
             var result = TrainDiscriminatorStep(real, SampleLatent(n), labels);
-            dLoss += result.Loss;
-            dReal += result.RealScore;
-            dFake += result.FakeScore;
-            if (result.Penalty is { } p)
-            {
-                hasPenalty = true;
-                penalty += p;
-            }
+            dLoss = Sum(dLoss, result.Loss);
+            dReal = Sum(dReal, result.RealScore);
+            dFake = Sum(dFake, result.FakeScore);
+            if (result.Penalty is { } p) penalty = Sum(penalty, p);
         }
-        double gLoss = TrainGeneratorStep(SampleLatent(n), labels);
-        var logs = new Dictionary<string, double> { ["d_loss"] = dLoss / k, ["g_loss"] = gLoss, ["d_real"] = dReal / k, ["d_fake"] = dFake / k };
-        if (hasPenalty) logs["d_penalty"] = penalty / k;
+        var gLoss = TrainGeneratorStep(SampleLatent(n), labels);
+        var logs = new Dictionary<string, torch.Tensor> { ["d_loss"] = Mean(dLoss!), ["g_loss"] = gLoss, ["d_real"] = Mean(dReal!), ["d_fake"] = Mean(dFake!) };
+        if (penalty is not null) logs["d_penalty"] = Mean(penalty);
         return logs;
-    }
 
-    /// <summary>One discriminator update on real samples and on samples generated from <paramref name="latent"/> (detached).</summary>
-    /// <returns>The loss whose gradient was applied, and the mean scores on real and on generated samples.</returns>
-    public (double Loss, double RealScore, double FakeScore) TrainDiscriminator(torch.Tensor real, torch.Tensor latent)
-    {
-        var result = TrainDiscriminatorStep(real, latent);
-        return (result.Loss, result.RealScore, result.FakeScore);
+        static torch.Tensor Sum(torch.Tensor? total, torch.Tensor value) => total is null ? value : total + value;
+        torch.Tensor Mean(torch.Tensor total) => k == 1 ? total : total / k;
     }
 
     /// <summary>
@@ -323,9 +309,10 @@ public class GanModel : IDisposable
         var ganLoss = Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fake = GeneratorCall(latent, labels, training: true).detach();
-        var realOutput = DiscriminatorCall(real, labels, training: true);
-        var fakeOutput = DiscriminatorCall(fake, labels, training: true);
+        torch.Tensor fake;
+        // The discriminator update does not train the generator: its samples are made without recording a graph.
+        using (torch.no_grad()) fake = GeneratorCall(latent, labels, training: true);
+        var (realOutput, fakeOutput) = ScoreRealAndFake(real, fake, labels);
         var dLoss = ganLoss.DiscriminatorLoss(realOutput, fakeOutput);
         torch.Tensor? penalty = null;
         if (ganLoss.Penalty is { } gradientPenalty)
@@ -339,21 +326,20 @@ public class GanModel : IDisposable
         using var noGrad = torch.no_grad();
         if ((DiscriminatorWeightClip ?? ganLoss.CriticWeightClip) is { } clip)
             foreach (var variable in variables) variable.clamp_(-clip, clip);
-        return new DiscriminatorStepResult(dLoss.item<float>(), ganLoss.Score(realOutput).mean().item<float>(), ganLoss.Score(fakeOutput).mean().item<float>(),
-            penalty?.item<float>());
+        return new DiscriminatorStepResult(
+            dLoss.detach().MoveToOuterDisposeScope(),
+            ganLoss.Score(realOutput).mean().detach().MoveToOuterDisposeScope(),
+            ganLoss.Score(fakeOutput).mean().detach().MoveToOuterDisposeScope(),
+            penalty?.detach().MoveToOuterDisposeScope());
     }
-
-    /// <summary>One generator update on samples generated from <paramref name="latent"/>; the discriminator is not updated.</summary>
-    /// <returns>The generator loss whose gradient was applied.</returns>
-    public double TrainGenerator(torch.Tensor latent) => TrainGeneratorStep(latent);
 
     /// <summary>
     /// One generator update on samples generated from <paramref name="latent"/> (and <paramref name="labels"/> for
     /// conditional models); the discriminator is not updated. Then the weight average is updated when
     /// <see cref="GeneratorEmaDecay"/> is set.
     /// </summary>
-    /// <returns>The generator loss whose gradient was applied.</returns>
-    public virtual double TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
+    /// <returns>The generator loss whose gradient was applied: a detached scalar on the device (read it with <c>.item&lt;float&gt;()</c> when needed).</returns>
+    public virtual torch.Tensor TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
     {
         ArgumentNullException.ThrowIfNull(latent);
         var ganLoss = Loss;
@@ -365,7 +351,7 @@ public class GanModel : IDisposable
         var grads = tape.Gradient(gLoss, variables);
         GeneratorOptimizer.ApplyGradients(grads, variables);
         UpdateEma();
-        return gLoss.item<float>();
+        return gLoss.detach().MoveToOuterDisposeScope();
     }
 
     /// <summary>Draws latent vectors <c>[n, latentDim]</c> from N(0, 1) from <see cref="Noise"/>, on the model's device.</summary>
@@ -373,7 +359,7 @@ public class GanModel : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         var z = Noise.Normal(new[] { n, LatentDim });
-        return Device.type == DeviceType.CPU ? z : z.to(Device);
+        return Device.type == DeviceType.CPU && z.dtype == DType ? z : z.to(DType, Device);
     }
 
     /// <summary>Runs the generator. Conditional models override this to feed the labels.</summary>
@@ -401,7 +387,7 @@ public class GanModel : IDisposable
         if (seed is { } s)
         {
             using var generator = new torch.Generator((ulong)s, torch.CPU);
-            z = torch.randn(new long[] { n, LatentDim }, generator: generator).to(Device);
+            z = torch.randn(new long[] { n, LatentDim }, generator: generator).to(DType, Device);
         }
         else
         {
@@ -423,8 +409,8 @@ public class GanModel : IDisposable
     {
         using var noGrad = torch.no_grad();
         using var swap = UseEmaWeights();
-        using var output = GeneratorCall(latent.to(Device), labels?.to(Device), training: false);
-        return output.cpu().detach().clone();
+        using var output = GeneratorCall(latent.to(DType, Device), labels?.to(Device), training: false);
+        return output.detach().to(torch.float32, torch.CPU, copy: true);
     }
 
     /// <summary>Saves both models' weights to one safetensors file, Keras-layout names (<c>generator.dense_0.kernel</c> <c>[in, out]</c>).</summary>
@@ -510,6 +496,47 @@ public class GanModel : IDisposable
         Generator.Dispose();
         Discriminator.Dispose();
         random.Dispose();
+    }
+
+    /// <summary>Checks a batch as the dataset yields it (on the CPU, before it moves to the device), once per step. Conditional models check the labels here.</summary>
+    /// <param name="batch">The batch, on the CPU.</param>
+    protected virtual void ValidateBatch(Batch batch)
+    {
+    }
+
+    /// <summary>Checks the data against the models and builds the discriminator; called by the loop before the first epoch.</summary>
+    internal void PrepareToFit(Dataset dataset)
+    {
+        CheckDataShape(dataset.ElementShape);
+        if (ScoreRealAndFakeTogether) CheckNoBatchDependentLayer(Discriminator);
+    }
+
+    /// <summary>An epoch's batches, for the loop.</summary>
+    internal IEnumerable<Batch> BatchesOfEpoch(Dataset dataset, int batchSize, bool shuffle) => EpochBatches(dataset, batchSize, shuffle);
+
+    /// <summary>Checks a CPU batch and moves it to the model's device and dtype (labels stay integers).</summary>
+    internal Batch ToDevice(Batch batch)
+    {
+        ValidateBatch(batch);
+        return new Batch(batch.Features.to(DType, Device), batch.Labels?.to(Device));
+    }
+
+    /// <summary>Scores real and generated samples, in two discriminator calls or, with <see cref="ScoreRealAndFakeTogether"/>, in one.</summary>
+    private (torch.Tensor Real, torch.Tensor Fake) ScoreRealAndFake(torch.Tensor real, torch.Tensor fake, torch.Tensor? labels)
+    {
+        if (!ScoreRealAndFakeTogether)
+            return (DiscriminatorCall(real, labels, training: true), DiscriminatorCall(fake, labels, training: true));
+        var both = DiscriminatorCall(torch.cat(new[] { real, fake }), labels is null ? null : torch.cat(new[] { labels, labels }), training: true);
+        long n = real.shape[0];
+        return (both.narrow(0, 0, n), both.narrow(0, n, both.shape[0] - n));
+    }
+
+    private static void CheckNoBatchDependentLayer(Layer model)
+    {
+        if (model is BatchNormalization)
+            throw new InvalidOperationException(
+                $"ScoreRealAndFakeTogether needs a discriminator without batch-dependent layers, but '{model.Name}' is a BatchNormalization layer: one call would normalize real and generated samples together. Leave the option off, or remove batch normalization from the discriminator.");
+        foreach (var sublayer in model.SubLayers) CheckNoBatchDependentLayer(sublayer);
     }
 
     /// <summary>Yields an epoch's batches, shuffled with the model's generator.</summary>

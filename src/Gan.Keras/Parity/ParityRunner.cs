@@ -192,8 +192,9 @@ public static class ParityRunner
         var gLosses = new float[steps];
         for (int k = 0; k < steps; k++)
         {
-            dLosses[k] = (float)gan.TrainDiscriminator(real[k], zD[k]).Loss;
-            gLosses[k] = (float)gan.TrainGenerator(zG[k]);
+            using var scope = torch.NewDisposeScope();
+            dLosses[k] = gan.TrainDiscriminatorStep(real[k], zD[k]).Loss.item<float>();
+            gLosses[k] = gan.TrainGeneratorStep(zG[k]).item<float>();
         }
         return (dLosses, gLosses, gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()));
     }
@@ -232,14 +233,14 @@ public static class ParityRunner
         public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null)
         {
             var result = base.TrainDiscriminatorStep(real, latent, labels);
-            DiscriminatorLosses.Add((float)result.Loss);
+            DiscriminatorLosses.Add(result.Loss.item<float>());
             return result;
         }
 
-        public override double TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
+        public override torch.Tensor TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
         {
-            double loss = base.TrainGeneratorStep(latent, labels);
-            GeneratorLosses.Add((float)loss);
+            var loss = base.TrainGeneratorStep(latent, labels);
+            GeneratorLosses.Add(loss.item<float>());
             return loss;
         }
     }

@@ -16,9 +16,13 @@ internal sealed class ScriptedGan : GanModel
         Compile(new Gan.Keras.Optimizers.SGD(0.1), new Gan.Keras.Optimizers.SGD(0.1), new Gan.Keras.Losses.BinaryCrossentropy(fromLogits: true));
     }
 
-    public override IReadOnlyDictionary<string, double> TrainStep(Batch batch)
+    public override IReadOnlyDictionary<string, TorchSharp.torch.Tensor> TrainStep(Batch batch)
     {
         int s = step++;
-        return new Dictionary<string, double> { ["d_loss"] = dLoss(s), ["g_loss"] = s, ["d_real"] = 0.5, ["d_fake"] = 0.25 };
+        return new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            ["d_loss"] = TorchSharp.torch.tensor(dLoss(s)), ["g_loss"] = TorchSharp.torch.tensor((double)s),
+            ["d_real"] = TorchSharp.torch.tensor(0.5), ["d_fake"] = TorchSharp.torch.tensor(0.25),
+        };
     }
 }

@@ -1,3 +1,4 @@
+using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
@@ -178,7 +179,7 @@ public class GanModelTests
         CompileDefault(gan);
         var before = gan.Discriminator.TrainableVariables.Select(v => v.detach().clone()).ToArray();
 
-        gan.TrainGenerator(gan.SampleLatent(16));
+        gan.TrainGeneratorStep(gan.SampleLatent(16)).Dispose();
 
         var after = gan.Discriminator.TrainableVariables;
         for (int i = 0; i < before.Length; i++) Assert.True(before[i].equal(after[i]).all().item<bool>());
@@ -190,7 +191,7 @@ public class GanModelTests
         public override void OnEpochBegin(int epoch) => events.Add($"epoch_begin:{epoch}");
         public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) => events.Add($"epoch_end:{epoch}");
         public override void OnBatchBegin(int batch) => events.Add($"batch_begin:{batch}");
-        public override void OnBatchEnd(int batch, IReadOnlyDictionary<string, double> logs) => events.Add($"batch_end:{batch}");
+        public override void OnBatchEnd(int batch, BatchLogs logs) => events.Add($"batch_end:{batch}");
         public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs) => events.Add("train_end");
     }
 }

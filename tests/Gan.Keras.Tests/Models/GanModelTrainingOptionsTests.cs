@@ -210,8 +210,8 @@ public class GanModelTrainingOptionsTests
         // Then the penalised loss is the plain one plus the reported penalty
         Assert.Null(a.Penalty);
         Assert.NotNull(b.Penalty);
-        Assert.True(b.Penalty > 0);
-        Assert.Equal(a.Loss + b.Penalty!.Value, b.Loss, 5);
+        Assert.True(b.Penalty.item<float>() > 0);
+        Assert.Equal(a.Loss.item<float>() + b.Penalty.item<float>(), b.Loss.item<float>(), 5);
     }
 
     /// <summary>Records the real batches its critic steps receive.</summary>

@@ -32,8 +32,10 @@ public class CrossBackendParityTests
         for (int k = 0; k < steps; k++)
         {
             var expected = reference.BceStep(real[k], zD[k], zG[k]);
-            var (dLoss, dReal, dFake) = ours.TrainDiscriminator(real[k], zD[k]);
-            double gLoss = ours.TrainGenerator(zG[k]);
+            using var stepScope = torch.NewDisposeScope();
+            var d = ours.TrainDiscriminatorStep(real[k], zD[k]);
+            var (dLoss, dReal, dFake) = (d.Loss.item<float>(), d.RealScore.item<float>(), d.FakeScore.item<float>());
+            double gLoss = ours.TrainGeneratorStep(zG[k]).item<float>();
             maxDiff = new[] { maxDiff, Math.Abs(dLoss - expected.DLoss), Math.Abs(gLoss - expected.GLoss), Math.Abs(dReal - expected.DReal), Math.Abs(dFake - expected.DFake) }.Max();
         }
 
