@@ -38,6 +38,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("auto, cpu or cuda. auto uses CUDA when torch.cuda.is_available(). Default: auto.")]
         public string? Device { get; init; }
 
+        [CommandOption("--dtype <TYPE>")]
+        [Description("float32 or float64: the floating-point type to train in. Default: float32.")]
+        public string? Dtype { get; init; }
+
         [CommandOption("--out <DIR>")]
         [Description("Output folder. Default: runs/<data>-<time>.")]
         public string? Out { get; init; }
@@ -47,7 +51,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Keep { get; init; }
 
         [CommandOption("--config <FILE>")]
-        [Description("JSON file with the same keys as these flags (data, model, loss, epochs, batch-size, seed, device, out, keep); flags override it.")]
+        [Description("JSON file with the same keys as these flags (data, model, loss, epochs, batch-size, seed, device, dtype, out, keep); flags override it.")]
         public string? Config { get; init; }
 
         [CommandOption("--resume <DIR>")]
@@ -108,6 +112,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             BatchSize = s.BatchSize ?? options.BatchSize,
             Seed = s.Seed ?? options.Seed,
             Device = s.Device ?? options.Device,
+            Dtype = s.Dtype ?? options.Dtype,
             Out = s.Out ?? options.Out,
             Keep = s.Keep ?? options.Keep,
         };
@@ -124,6 +129,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (s.Seed is not null) given["seed"] = s.Seed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (s.Out is not null) given["out"] = s.Out;
         if (s.Device is not null) given["device"] = s.Device;
+        if (s.Dtype is not null) given["dtype"] = s.Dtype;
         if (s.Keep is not null) given["keep"] = s.Keep.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return given;
     }

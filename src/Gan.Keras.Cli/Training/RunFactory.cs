@@ -39,6 +39,8 @@ internal static class RunFactory
         CreateLoss(options.Loss);
         if (!DeviceNames.Contains(options.Device))
             throw Unknown("device", options.Device, DeviceNames);
+        if (!DtypeNames.Contains(options.Dtype))
+            throw Unknown("dtype", options.Dtype, DtypeNames);
     }
 
     /// <summary>Gets the preset used when <c>--model</c> is not given: <c>mlp-small</c> for 2-D data, <c>mlp</c> for images.</summary>
@@ -141,6 +143,17 @@ internal static class RunFactory
             throw Unknown("loss", loss, LossNames);
         }
     }
+
+    /// <summary>The floating-point types <c>--dtype</c> takes.</summary>
+    public static readonly string[] DtypeNames = { "float32", "float64" };
+
+    /// <summary>Resolves <c>--dtype</c>.</summary>
+    public static torch.ScalarType ResolveDtype(string dtype) => dtype switch
+    {
+        "float32" => torch.float32,
+        "float64" => torch.float64,
+        _ => throw Unknown("dtype", dtype, DtypeNames),
+    };
 
     /// <summary>Resolves <c>--device</c>: <c>auto</c> picks CUDA when libtorch has it; <c>cuda</c> without it is a usage error.</summary>
     public static torch.Device ResolveDevice(string device)

@@ -15,7 +15,7 @@ internal sealed record RunOptions
     private const string Format = "gan-keras.run.v1";
 
     /// <summary>The keys a config file may hold (the flags' names).</summary>
-    public static readonly string[] ConfigKeys = { "data", "model", "loss", "epochs", "batch-size", "seed", "device", "out", "keep" };
+    public static readonly string[] ConfigKeys = { "data", "model", "loss", "epochs", "batch-size", "seed", "device", "dtype", "out", "keep" };
 
     public string Data { get; init; } = "ring8";
 
@@ -31,6 +31,9 @@ internal sealed record RunOptions
     public long Seed { get; init; } = 42;
 
     public string Device { get; init; } = "auto";
+
+    /// <summary>The floating-point type to train in: <c>float32</c> or <c>float64</c>.</summary>
+    public string Dtype { get; init; } = "float32";
 
     public string? Out { get; init; }
 
@@ -66,6 +69,7 @@ internal sealed record RunOptions
                 "batch-size" => options with { BatchSize = (int)Number(path, key, node, 1, int.MaxValue) },
                 "seed" => options with { Seed = Number(path, key, node, 0, long.MaxValue) },
                 "device" => options with { Device = Text(path, key, node) },
+                "dtype" => options with { Dtype = Text(path, key, node) },
                 "out" => options with { Out = Text(path, key, node) },
                 "keep" => options with { Keep = (int)Number(path, key, node, 1, 1000) },
                 _ => options,
@@ -89,6 +93,7 @@ internal sealed record RunOptions
             ["batch-size"] = BatchSize,
             ["seed"] = Seed,
             ["device"] = Device,
+            ["dtype"] = Dtype,
             ["keep"] = Keep,
         };
         if (SampleShape is not null) root["sample-shape"] = new JsonArray(SampleShape.Select(d => (JsonNode)d).ToArray());
@@ -97,7 +102,7 @@ internal sealed record RunOptions
 
     /// <summary>The settings as one line, for the run's header and the checkpoint metadata.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"data {Data}, model {Model}, loss {Loss}, epochs {Epochs}, batch size {BatchSize}, seed {Seed}, device {Device}");
+        $"data {Data}, model {Model}, loss {Loss}, epochs {Epochs}, batch size {BatchSize}, seed {Seed}, device {Device}, dtype {Dtype}");
 
     private static string Text(string path, string key, JsonNode? node) =>
         node is JsonValue value && value.TryGetValue(out string? text) && !string.IsNullOrWhiteSpace(text)

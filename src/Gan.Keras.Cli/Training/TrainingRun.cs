@@ -37,7 +37,7 @@ internal sealed class TrainingRun
     /// <summary>Exit code after Ctrl+C (128 + SIGINT), as shells report an interrupted command.</summary>
     public const int InterruptedExitCode = 130;
 
-    private static readonly string[] FixedKeys = { "data", "model", "loss", "batch-size", "seed", "out" };
+    private static readonly string[] FixedKeys = { "data", "model", "loss", "batch-size", "seed", "dtype", "out" };
     private readonly IAnsiConsole console;
     private readonly Verbosity verbosity;
     private readonly bool download;
@@ -56,6 +56,7 @@ internal sealed class TrainingRun
     {
         RunFactory.Validate(options);
         var device = RunFactory.ResolveDevice(options.Device);
+        var dtype = RunFactory.ResolveDtype(options.Dtype);
         string stem = options.Data.Split(':')[0];
         string outDir = options.Out ?? Path.Combine("runs", string.Create(CultureInfo.InvariantCulture, $"{stem}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         if (CheckpointManager.Exists(Path.Combine(outDir, CheckpointFolder)))
@@ -67,12 +68,12 @@ internal sealed class TrainingRun
         using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
-        gan.To(device);
+        gan.To(device, dtype);
         using var noise = SampleGrid.DrawNoise(gan.LatentDim, RunFactory.FixedNoiseCount(gan, data.ElementShape), options.Seed);
         options.Save(Path.Combine(outDir, RunOptions.RunFileName));
         if (verbosity != Verbosity.Quiet)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}) into {outDir}"));
+                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}) into {outDir}"));
         return Train(options, data, gan, noise, startEpoch: 0, resumed: false);
     }
 
@@ -95,6 +96,7 @@ internal sealed class TrainingRun
         };
         RunFactory.Validate(options);
         var device = RunFactory.ResolveDevice(options.Device);
+        var dtype = RunFactory.ResolveDtype(options.Dtype);
         var manager = new CheckpointManager(Path.Combine(directory, CheckpointFolder), options.Keep);
         if (!CheckpointManager.Exists(manager.Directory))
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
@@ -103,7 +105,7 @@ internal sealed class TrainingRun
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
-        gan.To(device);
+        gan.To(device, dtype);
         using var checkpoint = manager.LoadLatest();
         checkpoint.RestoreInto(gan);
         int start = checkpoint.Epoch;
@@ -141,7 +143,8 @@ internal sealed class TrainingRun
             lossPlot.Preload(CsvLogger.ReadRows(historyPath).Where(r => r.Epoch < startEpoch));
         using var sampleGrid = new SampleGrid(Path.Combine(outDir, SampleFolder), noise, modes);
         using var tensorBoard = new TensorBoard(Path.Combine(outDir, TensorBoardFolder), updateFrequency: 1, fixedNoise: noise, modes: modes);
-        var terminateOnNaN = new TerminateOnNaN();
+        // Checked every 20 steps from the epoch's running means (NaN sticks in them): no device wait per step.
+        var terminateOnNaN = new TerminateOnNaN(checkEvery: 20);
         var metadata = new Dictionary<string, string> { ["run"] = File.ReadAllText(Path.Combine(outDir, RunOptions.RunFileName)) };
         var checkpoint = new ModelCheckpoint(Path.Combine(outDir, CheckpointFolder), options.Keep, every: 1, fixedNoise: noise, metadata: metadata,
             log: verbosity == Verbosity.Verbose ? say : null);
