@@ -96,4 +96,26 @@ public class TrainCommandTests
         Assert.Equal(2, overwrite.ExitCode);
         Assert.Contains($"already holds a training run. Continue it with --resume {run}", overwrite.Error);
     }
+
+    [Fact]
+    public void Train_InFloat64_WritesDoublePrecisionWeights_AndResumesInFloat64()
+    {
+        // Given a float64 run of 1 epoch
+        string run = Path.Combine(TestPaths.NewTempFolder(), "run");
+        var (code, output, error) = CliRunner.Run("train", "--epochs", "1", "--batch-size", "1000", "--dtype", "float64", "--out", run);
+        Assert.True(code == 0, error);
+        Assert.Contains("device cpu, float64", output);
+
+        // When it is resumed for one more epoch (and a wrong dtype is refused by name)
+        var resumed = CliRunner.Run("train", "--resume", run, "--epochs", "1", "--quiet");
+        var wrong = CliRunner.Run("train", "--epochs", "1", "--dtype", "float16", "--out", Path.Combine(run, "other"));
+
+        // Then every saved weight is float64, run.json keeps the dtype, and the bad value is a usage error
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        var (weights, _) = SafeTensorsFile.Load(Path.Combine(run, "weights.safetensors"));
+        Assert.All(weights.Values, t => Assert.Equal(TorchSharp.torch.float64, t.dtype));
+        Assert.Equal("float64", JsonNode.Parse(File.ReadAllText(Path.Combine(run, "run.json")))!["dtype"]!.GetValue<string>());
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("float16", wrong.Error);
+    }
 }
