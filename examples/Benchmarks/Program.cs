@@ -6,6 +6,7 @@ using TorchSharp;
 //     [--seeds 0,1,2] [--steps N] [--batch N] [--lr X] [--hidden N] [--layers N] [--latent N] [--beta1 X] [--pack M] [--threads N] [--out FILE]
 // dotnet run -c Release --project examples/Benchmarks -- mnist [--mnist DIR] [--models article-mlp,leaky-mlp] [--epochs N] [--batch N]
 //     [--samples N] [--classifier-epochs N] [--cache DIR] [--samples-png DIR] [--out FILE]
+// dotnet run -c Release --project examples/Benchmarks -- speed [--network mlp-small|article-mlp] [--batch N] [--steps N] [--rounds N] [--threads N] [--together]
 var options = BenchmarkOptions.Parse(args);
 torch.set_num_threads(options.Threads);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}"));
@@ -17,8 +18,11 @@ switch (options.Command)
     case "mnist":
         MnistBenchmark.Run(options);
         break;
+    case "speed":
+        SpeedBenchmark.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures, mnist.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures, mnist, speed.");
         return 2;
 }
 return 0;
