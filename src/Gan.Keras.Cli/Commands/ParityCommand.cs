@@ -11,7 +11,7 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<golden>")]
-        [Description("A golden trace (.safetensors) recorded by a real framework; see ../shared/golden/README.md.")]
+        [Description("A golden trace (.safetensors) recorded by a real framework; see docs/parity.md.")]
         public string Golden { get; init; } = string.Empty;
 
         [CommandOption("--final <FILE>")]

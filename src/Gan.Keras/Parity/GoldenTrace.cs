@@ -6,7 +6,7 @@ namespace Gan.Keras.Parity;
 
 /// <summary>
 /// A training trace recorded by a real framework (PyTorch, TensorFlow.js): initial weights, the batches and noise of
-/// every step, the losses, and optionally the final weights. See <c>../shared/golden/README.md</c> for the format.
+/// every step, the losses, and optionally the final weights. See docs/parity.md for the format.
 /// </summary>
 public sealed class GoldenTrace : IDisposable
 {

@@ -3,27 +3,22 @@ using Xunit;
 
 namespace Gan.Keras.Tests.Parity;
 
-/// <summary>Replays every golden trace recorded by a real framework (../shared/golden) within its tolerances.</summary>
+/// <summary>Replays every golden trace recorded by a real framework (tests/data/golden) within its tolerances.</summary>
 public class GoldenParityTests
 {
     public static TheoryData<string> Traces()
     {
         var data = new TheoryData<string>();
-        if (!Directory.Exists(TestPaths.Golden))
-        {
-            data.Add("(no ../shared/golden)");
-            return data;
-        }
         foreach (var file in Directory.GetFiles(TestPaths.Golden, "*.safetensors").Where(f => !f.EndsWith("_final.safetensors", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             data.Add(Path.GetFileName(file));
         return data;
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Traces))]
     public void Replay_MatchesTheRecordedTrace_WithinItsTolerances(string file)
     {
-        string path = SharedData.RequireGolden(file);
+        string path = TestData.Golden(file);
         using var trace = GoldenTrace.Load(path);
 
         var report = ParityRunner.Run(trace);
@@ -33,10 +28,10 @@ public class GoldenParityTests
         if (file.Contains("_mlp_gan_", StringComparison.Ordinal)) Assert.NotNull(report.FinalWeights);
     }
 
-    [SkippableFact]
+    [Fact]
     public void KerasTrace_IsReplayedByGanKeras_WithTheAlgorithm1AdamRuleItsMetadataStates()
     {
-        string path = SharedData.RequireGolden("keras_mlp_gan_seed1.safetensors");
+        string path = TestData.Golden("keras_mlp_gan_seed1.safetensors");
         using var trace = GoldenTrace.Load(path);
 
         var rule = ParityRunner.AdamRuleFromMetadata(trace);

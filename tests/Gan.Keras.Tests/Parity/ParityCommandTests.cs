@@ -7,10 +7,10 @@ namespace Gan.Keras.Tests.Parity;
 
 public class ParityCommandTests
 {
-    [SkippableFact]
+    [Fact]
     public void Parity_ExitsOne_WhenATraceIsOutsideTolerance()
     {
-        string golden = SharedData.RequireGolden("torch_wgangp_seed3.safetensors");
+        string golden = TestData.Golden("torch_wgangp_seed3.safetensors");
         string tampered = Path.Combine(TestPaths.NewTempFolder(), "tampered.safetensors");
         var (tensors, metadata) = SafeTensorsFile.Load(golden);
         using (torch.no_grad()) tensors["losses.d"][2].add_(1e-3f);
