@@ -97,13 +97,17 @@ public sealed class GoldenTrace : IDisposable
         foreach (var tensor in tensors.Values) tensor.Dispose();
     }
 
+    private string Shape(string name) => "[" + string.Join(", ", tensors[name].shape) + "]";
+
     private void Validate()
     {
         if (Semantics is not ("torch" or "keras"))
             throw new InvalidDataException($"'{Path}': metadata semantics = '{Semantics}'; expected 'torch' or 'keras'.");
         Tensor("batches.real");
-        Tensor("losses.d");
-        Tensor("losses.g");
+        if (Tensor("losses.d").shape is not [> 0, ..] || Tensor("losses.g").shape is not [> 0, ..])
+            throw new InvalidDataException($"'{Path}' records no steps (losses.d is {Shape("losses.d")}, losses.g is {Shape("losses.g")}); a replay needs at least one.");
+        if (!HasFinalWeights)
+            throw new InvalidDataException($"'{Path}' has no final.* weights, and no {System.IO.Path.GetFileNameWithoutExtension(Path)}_final.safetensors lies beside it; a replay needs the weights after the last step (pass --final FILE).");
         if (!tensors.Keys.Any(k => k.StartsWith("init.generator.", StringComparison.Ordinal)) || !tensors.Keys.Any(k => k.StartsWith("init.discriminator.", StringComparison.Ordinal)))
             throw new InvalidDataException($"'{Path}' has no init.generator.* / init.discriminator.* weights.");
     }

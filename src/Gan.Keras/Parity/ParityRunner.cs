@@ -9,44 +9,55 @@ namespace Gan.Keras.Parity;
 
 /// <summary>
 /// Replays a golden trace step by step from its stored weights and batches, with exactly the formulas its metadata
-/// states, and measures the differences. <c>semantics: torch</c> traces are replayed by the raw TorchSharp port
-/// (<see cref="TorchReferenceGan"/>); <c>semantics: keras</c> traces by Gan.Keras's own layers, loss and Adam.
+/// states, and measures the differences. By default every trace is replayed by Gan.Keras itself (<see cref="GanModel"/>
+/// with the library's layers, losses and optimizers); <c>reference: true</c> replays <c>semantics: torch</c> traces
+/// with the raw TorchSharp port (<see cref="TorchReferenceGan"/>) instead, for diagnosis. Tolerances come from
+/// <see cref="ParityTolerances"/>, keyed by the trace's framework family; a trace's metadata never changes them.
 /// </summary>
 public static class ParityRunner
 {
     /// <summary>Replays a trace and compares.</summary>
     /// <param name="trace">The loaded trace.</param>
-    public static ParityReport Run(GoldenTrace trace)
+    /// <param name="reference">Replay a torch trace with the raw TorchSharp port instead of Gan.Keras.</param>
+    /// <exception cref="InvalidDataException">The trace's loss or semantics is not one parity can replay.</exception>
+    public static ParityReport Run(GoldenTrace trace, bool reference = false)
     {
         ArgumentNullException.ThrowIfNull(trace);
+        bool keras = trace.Semantics == "keras";
+        if (reference && keras)
+            throw new InvalidDataException($"'{trace.Path}': the raw TorchSharp reference replays torch-semantics traces only; this one has keras semantics.");
+        if (trace.IsWganGp && keras)
+            throw new InvalidDataException($"'{trace.Path}': WGAN-GP traces with keras semantics are not supported; only torch.");
+        if (!trace.IsWganGp && !trace.LossName.StartsWith("bce", StringComparison.Ordinal))
+            throw new InvalidDataException($"'{trace.Path}': loss '{trace.LossName}' is not one parity can replay (bce-nonsaturating, wgan-gp).");
+        if (!reference && trace.IsWganGp) return RunWithGanModel(trace);
+
         using var scope = torch.NewDisposeScope();
         torch.set_grad_enabled(true);
         var generator = MlpSpec.FromTrace(trace, "generator");
         var discriminator = MlpSpec.FromTrace(trace, "discriminator");
         var init = trace.Weights("init");
-        bool keras = trace.Semantics == "keras";
-        (double first5, double all, double weights) tolerance = keras ? (1e-4, 5e-2, 1e-2) : (1e-5, 1e-3, 1e-3);
 
         float[] dOurs, gOurs;
         Dictionary<string, torch.Tensor> finalWeights;
         string implementation;
         if (trace.IsWganGp)
         {
-            if (keras) throw new InvalidDataException($"'{trace.Path}': WGAN-GP traces with keras semantics are not supported; only torch.");
             (dOurs, gOurs, finalWeights) = ReplayWganGp(trace, generator, discriminator, init);
             implementation = "TorchSharp reference (raw nn.Linear, torch.optim.Adam, autograd double backward)";
         }
-        else if (trace.LossName.StartsWith("bce", StringComparison.Ordinal))
+        else if (reference)
         {
-            (dOurs, gOurs, finalWeights) = keras ? ReplayKeras(trace, generator, discriminator, init) : ReplayTorchBce(trace, generator, discriminator, init);
-            implementation = keras ? "Gan.Keras (Sequential of Dense, BinaryCrossentropy, Adam, GanModel steps)" : "TorchSharp reference (raw nn.Linear, BCELoss, torch.optim.Adam)";
+            (dOurs, gOurs, finalWeights) = ReplayTorchBce(trace, generator, discriminator, init);
+            implementation = "TorchSharp reference (raw nn.Linear, BCELoss, torch.optim.Adam)";
         }
         else
         {
-            throw new InvalidDataException($"'{trace.Path}': loss '{trace.LossName}' is not one parity can replay (bce-nonsaturating, wgan-gp).");
+            (dOurs, gOurs, finalWeights) = ReplayBce(trace, generator, discriminator, init);
+            implementation = "Gan.Keras (Sequential of Dense, BinaryCrossentropy, Adam, GanModel steps)";
         }
 
-        return CreateReport(trace, dOurs, gOurs, finalWeights, implementation, tolerance);
+        return CreateReport(trace, dOurs, gOurs, finalWeights, implementation);
     }
 
     /// <summary>
@@ -93,25 +104,20 @@ public static class ParityRunner
             throw new InvalidOperationException($"The replay left {noise.Remaining} recorded draws unused; GanModel consumed noise differently from the trace's order.");
         var weights = gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         return CreateReport(trace, gan.DiscriminatorLosses.ToArray(), gan.GeneratorLosses.ToArray(), weights,
-            "Gan.Keras (Sequential of Dense, WassersteinGpLoss, GanModel.Fit with DiscriminatorSteps, Adam Algorithm1)", (1e-5, 1e-3, 1e-3));
+            "Gan.Keras (Sequential of Dense, WassersteinGpLoss, GanModel.Fit with DiscriminatorSteps, Adam Algorithm1)");
     }
 
-    private static ParityReport CreateReport(GoldenTrace trace, float[] dOurs, float[] gOurs, Dictionary<string, torch.Tensor> finalWeights, string implementation,
-        (double first5, double all, double weights) tolerance)
+    private static ParityReport CreateReport(GoldenTrace trace, float[] dOurs, float[] gOurs, Dictionary<string, torch.Tensor> finalWeights, string implementation)
     {
+        var tolerance = ParityTolerances.For(trace.Semantics);
         var dRecorded = trace.Tensor("losses.d").data<float>().ToArray();
         var gRecorded = trace.Tensor("losses.g").data<float>().ToArray();
-        double? finalDiff = null;
-        if (trace.HasFinalWeights)
+        double finalDiff = 0;
+        foreach (var (name, tensor) in trace.Weights("final"))
         {
-            var expected = trace.Weights("final");
-            finalDiff = 0;
-            foreach (var (name, tensor) in expected)
-            {
-                if (!finalWeights.TryGetValue(name, out var ours))
-                    throw new InvalidDataException($"'{trace.FinalPath}': final weight '{name}' has no counterpart in the replayed model.");
-                finalDiff = Math.Max(finalDiff.Value, (ours - tensor).abs().max().item<float>());
-            }
+            if (!finalWeights.TryGetValue(name, out var ours))
+                throw new InvalidDataException($"'{trace.FinalPath}': final weight '{name}' has no counterpart in the replayed model.");
+            finalDiff = Math.Max(finalDiff, (ours - tensor).abs().max().item<float>());
         }
         return new ParityReport
         {
@@ -127,9 +133,9 @@ public static class ParityRunner
             DLossAll = MaxAbs(dOurs, dRecorded, int.MaxValue),
             GLossAll = MaxAbs(gOurs, gRecorded, int.MaxValue),
             FinalWeights = finalDiff,
-            ToleranceFirst5 = tolerance.first5,
-            ToleranceAll = tolerance.all,
-            ToleranceFinalWeights = tolerance.weights,
+            ToleranceFirst5 = tolerance.First5Steps,
+            ToleranceAll = tolerance.AllSteps,
+            ToleranceFinalWeights = tolerance.FinalWeights,
         };
     }
 
@@ -179,9 +185,11 @@ public static class ParityRunner
         return (dLosses.ToArray(), gLosses.ToArray(), gan.KerasLayoutWeights());
     }
 
-    private static (float[], float[], Dictionary<string, torch.Tensor>) ReplayKeras(GoldenTrace trace, MlpSpec g, MlpSpec d, IReadOnlyDictionary<string, torch.Tensor> init)
+    private static (float[], float[], Dictionary<string, torch.Tensor>) ReplayBce(GoldenTrace trace, MlpSpec g, MlpSpec d, IReadOnlyDictionary<string, torch.Tensor> init)
     {
-        var rule = AdamRuleFromMetadata(trace);
+        // torch traces: PyTorch's Adam (Algorithm 1, βᵗ in float64) and BCELoss (no clipping: libtorch's
+        // binary_cross_entropy, which Keras's torch backend also calls after clipping to [1e-7, 1 − 1e-7]).
+        var rule = trace.Semantics == "torch" ? AdamUpdateRule.Algorithm1 : AdamRuleFromMetadata(trace);
         double clip = trace.Optional("bce_clip_epsilon") is null ? 1e-7 : trace.Number("bce_clip_epsilon");
         using var gan = KerasMlpGanFactory.Create(g, d, init,
             () => new Adam(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), rule, BetaPowersFromMetadata(trace)),
@@ -192,8 +200,8 @@ public static class ParityRunner
         var gLosses = new float[steps];
         for (int k = 0; k < steps; k++)
         {
-            dLosses[k] = (float)gan.TrainDiscriminator(real[k], zD[k]).Loss;
-            gLosses[k] = (float)gan.TrainGenerator(zG[k]);
+            dLosses[k] = StepValue(gan.TrainDiscriminatorStep(real[k], zD[k]).Loss);
+            gLosses[k] = StepValue(gan.TrainGeneratorStep(zG[k]));
         }
         return (dLosses, gLosses, gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()));
     }
@@ -212,6 +220,12 @@ public static class ParityRunner
         trace.Optional("bce_impl") is { } impl && impl.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("log(p/(1-p))", StringComparison.Ordinal)
             ? new TfjsBinaryCrossentropy(clip)
             : new BinaryCrossentropy(fromLogits: false, epsilon: clip);
+
+    /// <summary>
+    /// The one place a replay reads a value that a <see cref="GanModel"/> step returned (loss or score), so that a
+    /// change of the step API (host doubles today) is a change here alone.
+    /// </summary>
+    private static float StepValue(double value) => (float)value;
 
     private static double MaxAbs(float[] ours, float[] recorded, int firstN)
     {
@@ -232,14 +246,14 @@ public static class ParityRunner
         public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null)
         {
             var result = base.TrainDiscriminatorStep(real, latent, labels);
-            DiscriminatorLosses.Add((float)result.Loss);
+            DiscriminatorLosses.Add(StepValue(result.Loss));
             return result;
         }
 
         public override double TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
         {
             double loss = base.TrainGeneratorStep(latent, labels);
-            GeneratorLosses.Add((float)loss);
+            GeneratorLosses.Add(StepValue(loss));
             return loss;
         }
     }

@@ -1,46 +1,106 @@
 using Gan.Keras.Parity;
+using Gan.Keras.Saving;
+using TorchSharp;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Gan.Keras.Tests.Parity;
 
 /// <summary>Replays every golden trace recorded by a real framework (tests/data/golden) within its tolerances.</summary>
 public class GoldenParityTests
 {
-    public static TheoryData<string> Traces()
+    private readonly ITestOutputHelper output;
+
+    public GoldenParityTests(ITestOutputHelper output) => this.output = output;
+
+    public static TheoryData<string> Traces() => TraceFiles("");
+
+    public static TheoryData<string> TorchTraces() => TraceFiles("torch_");
+
+    private static TheoryData<string> TraceFiles(string prefix)
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(TestPaths.Golden, "*.safetensors").Where(f => !f.EndsWith("_final.safetensors", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(TestPaths.Golden, prefix + "*.safetensors").Where(f => !f.EndsWith("_final.safetensors", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             data.Add(Path.GetFileName(file));
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Traces))]
-    public void Replay_MatchesTheRecordedTrace_WithinItsTolerances(string file)
+    public void Replay_ByGanKeras_MatchesTheRecordedTrace_WithinItsFrameworksTolerances(string file)
     {
-        string path = TestData.Golden(file);
-        using var trace = GoldenTrace.Load(path);
+        using var trace = GoldenTrace.Load(TestData.Golden(file));
 
         var report = ParityRunner.Run(trace);
+        output.WriteLine(report.ToJson());
 
-        Assert.True(report.Pass, report.ToJson());
+        Assert.StartsWith("Gan.Keras", report.Implementation, StringComparison.Ordinal);
+        Assert.Equal(ParityTolerances.For(trace.Semantics), new ParityTolerances(report.ToleranceFirst5, report.ToleranceAll, report.ToleranceFinalWeights));
         Assert.Equal(trace.Tensor("losses.d").shape[0], report.DiscriminatorSteps);
-        if (file.Contains("_mlp_gan_", StringComparison.Ordinal)) Assert.NotNull(report.FinalWeights);
+        Assert.True(report.Pass, report.ToJson());
+    }
+
+    [Theory]
+    [MemberData(nameof(TorchTraces))]
+    public void Replay_ByTheRawTorchSharpReference_MatchesTheTorchTrace(string file)
+    {
+        using var trace = GoldenTrace.Load(TestData.Golden(file));
+
+        var report = ParityRunner.Run(trace, reference: true);
+        output.WriteLine(report.ToJson());
+
+        Assert.StartsWith("TorchSharp reference", report.Implementation, StringComparison.Ordinal);
+        Assert.True(report.Pass, report.ToJson());
     }
 
     [Fact]
     public void KerasTrace_IsReplayedByGanKeras_WithTheAlgorithm1AdamRuleItsMetadataStates()
     {
-        string path = TestData.Golden("keras_mlp_gan_seed1.safetensors");
-        using var trace = GoldenTrace.Load(path);
+        using var trace = GoldenTrace.Load(TestData.Golden("keras_mlp_gan_seed1.safetensors"));
 
         var rule = ParityRunner.AdamRuleFromMetadata(trace);
         var report = ParityRunner.Run(trace);
 
         Assert.Equal(Gan.Keras.Optimizers.AdamUpdateRule.Algorithm1, rule);
-        Assert.StartsWith("Gan.Keras", report.Implementation, StringComparison.Ordinal);
         Assert.True(report.DLossFirst5 <= 1e-4 && report.GLossFirst5 <= 1e-4, report.ToJson());
         // With TensorFlow.js's float32 running product for βᵗ, every step matches to float rounding (3.6e-7 measured).
         Assert.True(Math.Max(report.DLossAll, report.GLossAll) <= 1e-5, report.ToJson());
+    }
+
+    [Fact]
+    public void KerasTrace_CannotBeReplayedByTheTorchReference()
+    {
+        using var trace = GoldenTrace.Load(TestData.Golden("keras_mlp_gan_seed1.safetensors"));
+
+        var error = Assert.Throws<InvalidDataException>(() => ParityRunner.Run(trace, reference: true));
+
+        Assert.Contains("keras semantics", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RaisesClearError_WhenTheTraceHasNoFinalWeights()
+    {
+        string folder = TestPaths.NewTempFolder();
+        string path = Path.Combine(folder, "torch_mlp_gan_seed1.safetensors");
+        File.Copy(TestData.Golden("torch_mlp_gan_seed1.safetensors"), path);
+
+        var error = Assert.Throws<InvalidDataException>(() => GoldenTrace.Load(path));
+
+        Assert.Contains("no final.* weights", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RaisesClearError_WhenTheTraceRecordsNoSteps()
+    {
+        string path = Path.Combine(TestPaths.NewTempFolder(), "empty.safetensors");
+        var (tensors, metadata) = SafeTensorsFile.Load(TestData.Golden("keras_mlp_gan_seed1.safetensors"));
+        tensors["losses.d"] = torch.zeros(0);
+        tensors["losses.g"] = torch.zeros(0);
+        SafeTensorsFile.Save(path, tensors, metadata);
+
+        var error = Assert.Throws<InvalidDataException>(() => GoldenTrace.Load(path));
+
+        Assert.Contains("records no steps", error.Message, StringComparison.Ordinal);
     }
 }

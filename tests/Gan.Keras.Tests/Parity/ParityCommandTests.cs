@@ -15,6 +15,7 @@ public class ParityCommandTests
         var (tensors, metadata) = SafeTensorsFile.Load(golden);
         using (torch.no_grad()) tensors["losses.d"][2].add_(1e-3f);
         SafeTensorsFile.Save(tampered, tensors, metadata);
+        File.Copy(TestData.Golden("torch_wgangp_seed3_final.safetensors"), Path.ChangeExtension(tampered, null) + "_final.safetensors");
         var output = new StringWriter();
         var previous = Console.Out;
         Console.SetOut(output);
