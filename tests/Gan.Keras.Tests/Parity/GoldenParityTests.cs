@@ -62,9 +62,10 @@ public class GoldenParityTests
         var report = ParityRunner.Run(trace);
 
         Assert.Equal(Gan.Keras.Optimizers.AdamUpdateRule.Algorithm1, rule);
-        Assert.True(report.DLossFirst5 <= 1e-4 && report.GLossFirst5 <= 1e-4, report.ToJson());
-        // With TensorFlow.js's float32 running product for βᵗ, every step matches to float rounding (3.6e-7 measured).
-        Assert.True(Math.Max(report.DLossAll, report.GLossAll) <= 1e-5, report.ToJson());
+        // The Keras "epsilon hat" rule would be 5.5e-4 off at step 1; with TensorFlow.js's rule and float32 running
+        // product for βᵗ, and the library's BinaryCrossentropy, steps 0–4 match to float rounding (1.2e-7 measured).
+        Assert.True(Math.Max(report.DLossFirst5, report.GLossFirst5) <= 1e-6, report.ToJson());
+        Assert.True(report.Pass, report.ToJson());
     }
 
     [Fact]
