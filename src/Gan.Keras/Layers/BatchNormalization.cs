@@ -13,8 +13,8 @@ namespace Gan.Keras.Layers;
 /// biased variance over every axis but the channel axis, and the moving statistics are updated as Keras does,
 /// <c>moving = moving·momentum + batch·(1 − momentum)</c> (PyTorch's <c>momentum</c> is Keras's <c>1 − momentum</c>,
 /// and PyTorch stores the unbiased variance). Inference: the moving statistics are used. Keras's defaults:
-/// momentum 0.99, ε = 1e-3 (PyTorch: 0.1 and 1e-5). A frozen layer (<c>Trainable = false</c>) runs in inference mode,
-/// as in Keras 2.1+.</para>
+/// momentum 0.99, ε = 1e-3 (PyTorch: 0.1 and 1e-5). A frozen layer (<c>Trainable = false</c>, set on it or on a model
+/// that contains it) runs in inference mode, as in Keras 2.1+.</para>
 /// <para>Weights: <c>gamma</c>, <c>beta</c> (trainable), <c>moving_mean</c>, <c>moving_variance</c> (non-trainable,
 /// saved; counted in <see cref="Layer.CountParams"/> as Keras's non-trainable params).</para>
 /// <para>Ioffe &amp; Szegedy, "Batch Normalization", ICML 2015. Keras's <c>axis=-1</c> on channels-last images is axis 1 here.</para>

@@ -71,4 +71,28 @@ public class BatchNormalizationTests
         // Then (Keras 2.1+ behaviour) the moving statistics do not move
         Assert.Equal(0.0, bn.MovingMean.item<float>());
     }
+
+    [Fact]
+    public void LayerInAFrozenModel_RunsInInferenceMode_EvenWhenTraining()
+    {
+        // Given a model holding a BatchNormalization layer, frozen as a whole (as Keras 3: the flag reaches sublayers)
+        using var scope = torch.NewDisposeScope();
+        var bn = new BatchNormalization();
+        using var model = new Gan.Keras.Models.Sequential(new Layer[] { bn }, inputShape: new long[] { 1 });
+        model.Trainable = false;
+        var x = torch.tensor(new float[] { 1, 2, 3, 6 }).reshape(4, 1);
+
+        // When it runs in training mode
+        var y = model.Call(x, training: true);
+
+        // Then the moving statistics stay put and the output uses them: x / √(1 + ε)
+        Assert.False(bn.Trainable);
+        Assert.Equal(0.0, bn.MovingMean.item<float>());
+        Assert.Equal(6 / Math.Sqrt(1.001), y[3, 0].item<float>(), 5);
+
+        // And unfreezing the model trains the layer again
+        model.Trainable = true;
+        model.Call(x, training: true);
+        Assert.NotEqual(0.0, bn.MovingMean.item<float>());
+    }
 }
