@@ -69,6 +69,9 @@ public sealed class GoldenTrace : IDisposable
         return trace;
     }
 
+    /// <summary>Gets a value indicating whether the trace holds a tensor of this name.</summary>
+    public bool Contains(string name) => tensors.ContainsKey(name);
+
     /// <summary>Gets a tensor by name.</summary>
     /// <exception cref="InvalidDataException">The trace has no such tensor.</exception>
     public torch.Tensor Tensor(string name) =>

@@ -23,6 +23,12 @@ public static class ParityRunner
     public static ParityReport Run(GoldenTrace trace, bool reference = false)
     {
         ArgumentNullException.ThrowIfNull(trace);
+        if (trace.Optional("format") == SequentialTrace.Format)
+        {
+            if (reference)
+                throw new InvalidDataException($"'{trace.Path}': {SequentialTrace.Format} traces are replayed by Gan.Keras only; the raw TorchSharp reference ports the seed MLP and WGAN-GP traces.");
+            return RunSequential(trace);
+        }
         bool keras = trace.Semantics == "keras";
         if (reference && keras)
             throw new InvalidDataException($"'{trace.Path}': the raw TorchSharp reference replays torch-semantics traces only; this one has keras semantics.");
@@ -107,7 +113,43 @@ public static class ParityRunner
             "Gan.Keras (Sequential of Dense, WassersteinGpLoss, GanModel.Fit with DiscriminatorSteps, Adam Algorithm1)");
     }
 
-    private static ParityReport CreateReport(GoldenTrace trace, float[] dOurs, float[] gOurs, Dictionary<string, torch.Tensor> finalWeights, string implementation)
+    /// <summary>
+    /// Replays a <c>gan-keras-trace/2</c> trace with Gan.Keras: the networks, loss and optimizers its metadata
+    /// describes (<see cref="SequentialTrace"/>), one <see cref="GanModel.TrainDiscriminatorStep"/> and one
+    /// <see cref="GanModel.TrainGeneratorStep"/> per recorded step, the generator's average when <c>ema_decay</c> is set,
+    /// and the inference-mode output on <c>eval.z</c> when recorded.
+    /// </summary>
+    private static ParityReport RunSequential(GoldenTrace trace)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.set_grad_enabled(true);
+        var (real, zD, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_d"), trace.Tensor("batches.z_g"));
+        using var gan = new GanModel(SequentialTrace.BuildModel(trace, "generator"), SequentialTrace.BuildModel(trace, "discriminator"), (int)zD.shape[2], seed: 0);
+        gan.AssignWeights(trace.Weights("init"), trace.Path);
+        if (trace.Optional("ema_decay") is not null) gan.GeneratorEmaDecay = trace.Number("ema_decay");
+        gan.Compile(SequentialTrace.Optimizer(trace), SequentialTrace.Optimizer(trace), SequentialTrace.Loss(trace));
+        int steps = (int)real.shape[0];
+        var dLosses = new float[steps];
+        var gLosses = new float[steps];
+        for (int k = 0; k < steps; k++)
+        {
+            dLosses[k] = StepValue(gan.TrainDiscriminatorStep(real[k], zD[k]).Loss);
+            gLosses[k] = StepValue(gan.TrainGeneratorStep(zG[k]));
+        }
+        var weights = gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        double? inference = null;
+        if (trace.Contains("eval.z"))
+        {
+            using var output = gan.GenerateFrom(trace.Tensor("eval.z"));
+            inference = (output - trace.Tensor("eval.generator")).abs().max().item<float>();
+        }
+        string layers = string.Join(", ", gan.Generator.SubLayers.Concat(gan.Discriminator.SubLayers).Select(l => l.GetType().Name).Distinct());
+        return CreateReport(trace, dLosses, gLosses, weights,
+            $"Gan.Keras (GanModel steps; {layers}; {gan.Loss.GetType().Name}; {gan.DiscriminatorOptimizer.GetType().Name})", inference);
+    }
+
+    private static ParityReport CreateReport(GoldenTrace trace, float[] dOurs, float[] gOurs, Dictionary<string, torch.Tensor> finalWeights, string implementation,
+        double? inference = null)
     {
         var tolerance = ParityTolerances.For(trace.Semantics);
         var dRecorded = trace.Tensor("losses.d").data<float>().ToArray();
@@ -133,6 +175,7 @@ public static class ParityRunner
             DLossAll = MaxAbs(dOurs, dRecorded, int.MaxValue),
             GLossAll = MaxAbs(gOurs, gRecorded, int.MaxValue),
             FinalWeights = finalDiff,
+            InferenceOutput = inference,
             ToleranceFirst5 = tolerance.First5Steps,
             ToleranceAll = tolerance.AllSteps,
             ToleranceFinalWeights = tolerance.FinalWeights,
