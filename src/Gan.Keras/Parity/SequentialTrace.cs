@@ -65,8 +65,15 @@ public static class SequentialTrace
                     null => torchSemantics ? AdamUpdateRule.Algorithm1 : AdamUpdateRule.Keras,
                     var other => throw new InvalidDataException($"'{trace.Path}': Adam rule '{other}' is neither 'algorithm1' nor 'keras'."),
                 };
-                return new Adam(lr, Number(spec, "beta1", trace), Number(spec, "beta2", trace), Number(spec, "epsilon", trace), rule,
-                    torchSemantics ? BetaPowerPrecision.DoublePrecision : BetaPowerPrecision.VariableDtype);
+                var powers = Optional(spec, "beta_powers") switch
+                {
+                    "float32_running_product" => BetaPowerPrecision.Float32RunningProduct,
+                    "float64" => BetaPowerPrecision.DoublePrecision,
+                    "variable_dtype" => BetaPowerPrecision.VariableDtype,
+                    null => torchSemantics ? BetaPowerPrecision.DoublePrecision : BetaPowerPrecision.VariableDtype,
+                    var other => throw new InvalidDataException($"'{trace.Path}': Adam beta_powers '{other}' is not float32_running_product, float64 or variable_dtype."),
+                };
+                return new Adam(lr, Number(spec, "beta1", trace), Number(spec, "beta2", trace), Number(spec, "epsilon", trace), rule, powers);
             case "RMSprop":
                 bool outside = (Optional(spec, "epsilon_placement") ?? (torchSemantics ? "outside_sqrt" : "inside_sqrt")) == "outside_sqrt";
                 return new RMSprop(lr, Number(spec, "rho", trace), Number(spec, "epsilon", trace), epsilonOutsideSqrt: outside);
