@@ -104,4 +104,26 @@ public class GoldenParityTests
 
         Assert.Contains("records no steps", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("torch_dcgan28_seed1.safetensors", "generator", "\"moving_variance\": \"unbiased\"", "\"moving_variance\": \"biased\"")]
+    [InlineData("torch_rmsprop_seed1.safetensors", "optimizer", "\"epsilon_placement\": \"outside_sqrt\"", "\"epsilon_placement\": \"inside_sqrt\"")]
+    [InlineData("keras_rmsprop_seed1.safetensors", "optimizer", "\"epsilon_placement\":\"inside_sqrt\"", "\"epsilon_placement\":\"outside_sqrt\"")]
+    public void Replay_FailsItsTolerances_WhenTheOtherFrameworksSemanticsIsUsed(string file, string key, string recorded, string other)
+    {
+        // Given a trace whose metadata is edited to ask for the other framework's rule
+        var (tensors, metadata) = SafeTensorsFile.Load(TestData.Golden(file));
+        Assert.Contains(recorded, metadata[key], StringComparison.Ordinal);
+        metadata[key] = metadata[key].Replace(recorded, other, StringComparison.Ordinal);
+        string path = Path.Combine(TestPaths.NewTempFolder(), file);
+        SafeTensorsFile.Save(path, tensors, metadata);
+        using var trace = GoldenTrace.Load(path);
+
+        // When Gan.Keras replays it
+        var report = ParityRunner.Run(trace);
+        output.WriteLine(report.ToJson());
+
+        // Then the replay no longer matches: the documented option is what makes the difference
+        Assert.False(report.Pass, report.ToJson());
+    }
 }
