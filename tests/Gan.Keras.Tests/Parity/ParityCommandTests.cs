@@ -34,6 +34,31 @@ public class ParityCommandTests
         Assert.Contains("\"d_loss_first5\":0.00099", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false, "\"implementation\":\"Gan.Keras")]
+    [InlineData(true, "\"implementation\":\"TorchSharp reference")]
+    public void Parity_ReplaysWithGanKerasByDefault_AndWithTheRawPortUnderReference(bool reference, string expected)
+    {
+        var args = new List<string> { "parity", TestData.Golden("torch_mlp_gan_seed1.safetensors") };
+        if (reference) args.Add("--reference");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        int code;
+        try
+        {
+            code = GanCli.Run(args.ToArray());
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.Equal(0, code);
+        Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"pass\":true", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parity_ExitsTwo_WithOneLine_WhenTheFileDoesNotExist()
     {
