@@ -19,7 +19,8 @@ namespace Gan.Keras.Layers;
 /// runs with <c>W / σ</c>.</para>
 /// <para>As in the paper and PyTorch's <c>spectral_norm</c>, the gradient flows through σ (u and v are constants) and
 /// the trainable kernel stays the unnormalised W; Keras 3 instead overwrites its kernel with <c>W / σ</c> at each
-/// training call. At inference <c>u</c> is not updated.</para>
+/// training call. At inference <c>u</c> is not updated. As in Keras 3, an all-zero kernel is left unnormalised
+/// (σ taken as 1, <c>u</c> unchanged) rather than divided by σ = 0.</para>
 /// </remarks>
 public sealed class SpectralNormalization : Layer
 {
