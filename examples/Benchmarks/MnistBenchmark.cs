@@ -24,7 +24,7 @@ internal static class MnistBenchmark
 {
     public static void Run(BenchmarkOptions options)
     {
-        string mnist = options.String("mnist") ?? Path.Combine("..", "shared", "data", "mnist");
+        string mnist = options.String("mnist") ?? Path.Combine("tests", "data", "mnist");
         int epochs = options.Int("epochs", 20);
         int batch = options.Int("batch", 64);
         int budget = options.Int("samples", 5_000);

@@ -27,7 +27,7 @@ internal sealed record ExampleOptions(string DataPath, int Epochs, int? Limit, i
                 case "--out": output = Value(); break;
                 case "-h" or "--help":
                     Console.WriteLine($"usage: dotnet run --project examples/{name} -- [mnist-dir] [--epochs N] [--limit N] [--batch-size N] [--seed N] [--threads N] [--out file.png]");
-                    Console.WriteLine($"  mnist-dir defaults to ../shared/data/mnist beside the repository; --epochs defaults to {defaultEpochs}; --limit keeps the first N images;");
+                    Console.WriteLine($"  mnist-dir defaults to tests/data/mnist in the repository; --epochs defaults to {defaultEpochs}; --limit keeps the first N images;");
                     Console.WriteLine("  --threads sets libtorch's intra-op threads (use 1 on a busy machine: spinning threads slow every op down).");
                     return null;
                 default:
@@ -40,15 +40,15 @@ internal sealed record ExampleOptions(string DataPath, int Epochs, int? Limit, i
         return new ExampleOptions(Path.GetFullPath(data ?? DefaultMnist()), epochs, limit, batchSize, seed, Path.GetFullPath(output), threads);
     }
 
-    /// <summary>../shared/data/mnist beside the repository root (the folder holding Gan.Keras.sln), found from the working directory or the program.</summary>
+    /// <summary>tests/data/mnist in the repository root (the folder holding Gan.Keras.sln), found from the working directory or the program.</summary>
     private static string DefaultMnist()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "Gan.Keras.sln")))
-                    return Path.Combine(dir.FullName, "..", "shared", "data", "mnist");
+                    return Path.Combine(dir.FullName, "tests", "data", "mnist");
         }
-        return Path.Combine("..", "shared", "data", "mnist");
+        return Path.Combine("tests", "data", "mnist");
     }
 }

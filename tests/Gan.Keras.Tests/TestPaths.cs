@@ -2,17 +2,17 @@ using System.Reflection;
 
 namespace Gan.Keras.Tests;
 
-/// <summary>Locations the tests need: the repository, the shared data beside it, the NuGet cache.</summary>
+/// <summary>Locations the tests need: the repository, the data committed in it, the NuGet cache.</summary>
 internal static class TestPaths
 {
     public static string RepositoryRoot => Path.GetFullPath(Metadata("RepositoryRoot"));
 
-    /// <summary>../shared beside the checkout (read-only data and golden traces); absent on a user's fresh clone.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+    /// <summary>tests/data: golden traces and MNIST t10k, committed with their checksums (tests/data/README.md).</summary>
+    public static string Data => Path.Combine(RepositoryRoot, "tests", "data");
 
-    public static string Golden => Path.Combine(Shared, "golden");
+    public static string Golden => Path.Combine(Data, "golden");
 
-    public static string Mnist => Path.Combine(Shared, "data", "mnist");
+    public static string Mnist => Path.Combine(Data, "mnist");
 
     public static string TorchSharpNativeInNuGetCache => Metadata("TorchSharpNativeInNuGetCache");
 

@@ -11,12 +11,16 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<golden>")]
-        [Description("A golden trace (.safetensors) recorded by a real framework; see ../shared/golden/README.md.")]
+        [Description("A golden trace (.safetensors) recorded by a real framework; see docs/parity.md.")]
         public string Golden { get; init; } = string.Empty;
 
         [CommandOption("--final <FILE>")]
         [Description("Final weights recorded after the last step (default: <golden>_final.safetensors beside it, when present).")]
         public string? Final { get; init; }
+
+        [CommandOption("--reference")]
+        [Description("Replay a torch trace with the raw TorchSharp port of the reference (nn.Linear, torch.optim) instead of Gan.Keras, for diagnosis.")]
+        public bool Reference { get; init; }
 
         public override ValidationResult Validate()
         {
@@ -29,7 +33,7 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var trace = GoldenTrace.Load(settings.Golden, settings.Final);
-        var report = ParityRunner.Run(trace);
+        var report = ParityRunner.Run(trace, settings.Reference);
         Console.Out.WriteLine(report.ToJson());
         return report.Pass ? 0 : 1;
     }

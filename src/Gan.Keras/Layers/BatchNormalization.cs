@@ -13,8 +13,8 @@ namespace Gan.Keras.Layers;
 /// biased variance over every axis but the channel axis, and the moving statistics are updated as Keras does,
 /// <c>moving = moving·momentum + batch·(1 − momentum)</c> (PyTorch's <c>momentum</c> is Keras's <c>1 − momentum</c>,
 /// and PyTorch stores the unbiased variance). Inference: the moving statistics are used. Keras's defaults:
-/// momentum 0.99, ε = 1e-3 (PyTorch: 0.1 and 1e-5). A frozen layer (<c>Trainable = false</c>) runs in inference mode,
-/// as in Keras 2.1+.</para>
+/// momentum 0.99, ε = 1e-3 (PyTorch: 0.1 and 1e-5). A frozen layer (<c>Trainable = false</c>, set on it or on a model
+/// that contains it) runs in inference mode, as in Keras 2.1+.</para>
 /// <para>Weights: <c>gamma</c>, <c>beta</c> (trainable), <c>moving_mean</c>, <c>moving_variance</c> (non-trainable,
 /// saved; counted in <see cref="Layer.CountParams"/> as Keras's non-trainable params).</para>
 /// <para>Ioffe &amp; Szegedy, "Batch Normalization", ICML 2015. Keras's <c>axis=-1</c> on channels-last images is axis 1 here.</para>
@@ -32,7 +32,12 @@ public sealed class BatchNormalization : Layer
     /// <param name="center">Whether to add the learned offset β.</param>
     /// <param name="scale">Whether to multiply by the learned scale γ.</param>
     /// <param name="name">Layer name.</param>
-    public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null) : base(name)
+    /// <param name="unbiasedMovingVariance">
+    /// Whether the moving variance is updated with the unbiased batch variance (×n/(n−1), n the values per channel), as
+    /// PyTorch's <c>running_var</c>; Keras (false, the default) uses the biased one. Normalisation in training always
+    /// uses the biased batch variance, in both frameworks.
+    /// </param>
+    public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null, bool unbiasedMovingVariance = false) : base(name)
     {
         if (!(momentum >= 0 && momentum < 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in [0, 1) (Keras's convention: the weight of the old moving value, 0.99 by default).");
@@ -42,6 +47,7 @@ public sealed class BatchNormalization : Layer
         Epsilon = epsilon;
         Center = center;
         Scale = scale;
+        UnbiasedMovingVariance = unbiasedMovingVariance;
     }
 
     /// <summary>Gets the momentum of the moving statistics.</summary>
@@ -56,6 +62,9 @@ public sealed class BatchNormalization : Layer
     /// <summary>Gets a value indicating whether γ is learned.</summary>
     public bool Scale { get; }
 
+    /// <summary>Gets a value indicating whether the moving variance takes the unbiased batch variance (PyTorch) rather than the biased one (Keras).</summary>
+    public bool UnbiasedMovingVariance { get; }
+
     /// <summary>Gets the moving mean <c>[channels]</c>. Throws before the layer is built.</summary>
     public torch.Tensor MovingMean => movingMean ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet; call Build() or run it on data first.");
 
@@ -66,7 +75,7 @@ public sealed class BatchNormalization : Layer
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => new BatchNormalizationConfig(Momentum, Epsilon, Center, Scale, ConfigName);
+    public override LayerConfig GetConfig() => new BatchNormalizationConfig(Momentum, Epsilon, Center, Scale, ConfigName) { UnbiasedMovingVariance = UnbiasedMovingVariance };
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)
@@ -102,7 +111,9 @@ public sealed class BatchNormalization : Layer
             using (torch.no_grad())
             {
                 movingMean!.mul_(Momentum).add_(mean.detach().reshape(-1), alpha: 1 - Momentum);
-                movingVariance!.mul_(Momentum).add_(variance.detach().reshape(-1), alpha: 1 - Momentum);
+                double n = inputs.numel() / inputs.shape[1];
+                double correction = UnbiasedMovingVariance && n > 1 ? n / (n - 1) : 1.0;
+                movingVariance!.mul_(Momentum).add_(variance.detach().reshape(-1), alpha: (1 - Momentum) * correction);
             }
         }
         else
@@ -125,6 +136,9 @@ public sealed class BatchNormalization : Layer
 /// <param name="Name">Layer name.</param>
 public sealed record BatchNormalizationConfig(double Momentum, double Epsilon, bool Center, bool Scale, string? Name) : LayerConfig(Name)
 {
+    /// <summary>Gets a value indicating whether the moving variance takes the unbiased batch variance (PyTorch).</summary>
+    public bool UnbiasedMovingVariance { get; init; }
+
     /// <inheritdoc />
-    public override Layer CreateLayer() => new BatchNormalization(Momentum, Epsilon, Center, Scale, Name);
+    public override Layer CreateLayer() => new BatchNormalization(Momentum, Epsilon, Center, Scale, Name, UnbiasedMovingVariance);
 }

@@ -43,11 +43,19 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <summary>Gets the per-example output shape, or null before the layer is built.</summary>
     public IReadOnlyList<long>? OutputShape => inputShape is null ? null : ComputeOutputShape(inputShape);
 
-    /// <summary>Gets or sets a value indicating whether the layer's weights are updated by training (Keras's <c>trainable</c>).</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether the layer's weights are updated by training (Keras's <c>trainable</c>).
+    /// Setting it sets every sublayer's too, as in Keras 3, so a frozen model's <see cref="BatchNormalization"/> layers run
+    /// in inference mode.
+    /// </summary>
     public bool Trainable
     {
         get => trainable;
-        set => trainable = value;
+        set
+        {
+            trainable = value;
+            foreach (var layer in SubLayers) layer.Trainable = value;
+        }
     }
 
     /// <summary>Gets the weights that gradients update, including those of sublayers; empty when not <see cref="Trainable"/>.</summary>

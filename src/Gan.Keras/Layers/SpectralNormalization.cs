@@ -19,7 +19,8 @@ namespace Gan.Keras.Layers;
 /// runs with <c>W / σ</c>.</para>
 /// <para>As in the paper and PyTorch's <c>spectral_norm</c>, the gradient flows through σ (u and v are constants) and
 /// the trainable kernel stays the unnormalised W; Keras 3 instead overwrites its kernel with <c>W / σ</c> at each
-/// training call. At inference <c>u</c> is not updated.</para>
+/// training call. At inference <c>u</c> is not updated. As in Keras 3, an all-zero kernel is left unnormalised
+/// (σ taken as 1, <c>u</c> unchanged) rather than divided by σ = 0.</para>
 /// </remarks>
 public sealed class SpectralNormalization : Layer
 {
@@ -85,6 +86,8 @@ public sealed class SpectralNormalization : Layer
         var kernelLayer = (IKernelLayer)layer;
         var kernel = kernelLayer.Kernel;
         var matrix = Matrix(kernel);
+        // As Keras 3: an all-zero kernel is left unnormalised (σ = 1, u unchanged) rather than divided by σ = 0.
+        var allZero = matrix.detach().eq(0).all();
         torch.Tensor sigma;
         if (training)
         {
@@ -98,7 +101,7 @@ public sealed class SpectralNormalization : Layer
                     v = torch.nn.functional.normalize(u.matmul(matrix.t()), dim: 1);
                     u = torch.nn.functional.normalize(v.matmul(matrix), dim: 1);
                 }
-                vectorU!.copy_(u);
+                vectorU!.copy_(torch.where(allZero, vectorU!, u));
             }
             // Algorithm 1: σ = ṽ·W·ũᵀ with the iteration's ũ and ṽ held constant; the gradient flows through W.
             sigma = v.matmul(matrix).matmul(u.t()).reshape(Array.Empty<long>());
@@ -107,6 +110,7 @@ public sealed class SpectralNormalization : Layer
         {
             sigma = Sigma(matrix, vectorU!);
         }
+        sigma = torch.where(allZero, torch.ones_like(sigma), sigma);
         var output = kernelLayer.CallWithKernel(inputs, kernel / sigma, training);
         return output.MoveToOuterDisposeScope();
     }

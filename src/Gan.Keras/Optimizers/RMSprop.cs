@@ -3,7 +3,10 @@ using TorchSharp.Modules;
 
 namespace Gan.Keras.Optimizers;
 
-/// <summary>RMSprop with Keras's defaults (lr 1e-3, ρ 0.9, ε 1e-7) and Keras 3's rule: <c>w −= lr·g/√(v + ε)</c>.</summary>
+/// <summary>
+/// RMSprop with Keras's defaults (lr 1e-3, ρ 0.9, ε 1e-7) and Keras 3's rule: <c>w −= lr·g/√(v + ε)</c>;
+/// <c>epsilonOutsideSqrt: true</c> gives PyTorch's <c>w −= lr·g/(√v + ε)</c>.
+/// </summary>
 /// <remarks>Tieleman &amp; Hinton, Lecture 6.5, COURSERA: Neural Networks for Machine Learning, 2012.</remarks>
 public sealed class RMSprop : Optimizer
 {
@@ -13,12 +16,14 @@ public sealed class RMSprop : Optimizer
     /// <param name="learningRate">Step size.</param>
     /// <param name="rho">Decay of the squared-gradient average, in [0, 1).</param>
     /// <param name="epsilon">Small positive constant.</param>
-    public RMSprop(double learningRate = 1e-3, double rho = 0.9, double epsilon = 1e-7) : base(learningRate)
+    /// <param name="epsilonOutsideSqrt">Add ε to √v (PyTorch's <c>torch.optim.RMSprop</c>) instead of to v under the root (Keras, the default).</param>
+    public RMSprop(double learningRate = 1e-3, double rho = 0.9, double epsilon = 1e-7, bool epsilonOutsideSqrt = false) : base(learningRate)
     {
         if (rho < 0 || rho >= 1) throw new ArgumentOutOfRangeException(nameof(rho), rho, "rho must be in [0, 1).");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
         Rho = rho;
         Epsilon = epsilon;
+        EpsilonOutsideSqrt = epsilonOutsideSqrt;
     }
 
     /// <summary>Gets rho.</summary>
@@ -27,11 +32,16 @@ public sealed class RMSprop : Optimizer
     /// <summary>Gets epsilon.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Gets a value indicating whether ε is added to √v (PyTorch) rather than to v (Keras).</summary>
+    public bool EpsilonOutsideSqrt { get; }
+
     /// <inheritdoc />
-    public override IReadOnlyDictionary<string, object> GetConfig() => new Dictionary<string, object>
+    public override IReadOnlyDictionary<string, object> GetConfig()
     {
-        ["name"] = "rmsprop", ["learning_rate"] = LearningRate, ["rho"] = Rho, ["epsilon"] = Epsilon,
-    };
+        var config = new Dictionary<string, object> { ["name"] = "rmsprop", ["learning_rate"] = LearningRate, ["rho"] = Rho, ["epsilon"] = Epsilon };
+        if (EpsilonOutsideSqrt) config["epsilon_outside_sqrt"] = true;
+        return config;
+    }
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> SlotNames => Slots;
@@ -41,7 +51,7 @@ public sealed class RMSprop : Optimizer
     {
         var velocity = slots["velocity"];
         velocity.mul_(Rho).addcmul_(gradients, gradients, value: 1 - Rho);
-        using var denominator = velocity.add(Epsilon).sqrt_();
+        using var denominator = EpsilonOutsideSqrt ? velocity.sqrt().add_(Epsilon) : velocity.add(Epsilon).sqrt_();
         variables.addcdiv_(gradients, denominator, value: -LearningRate);
     }
 }

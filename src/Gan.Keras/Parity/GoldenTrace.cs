@@ -6,7 +6,7 @@ namespace Gan.Keras.Parity;
 
 /// <summary>
 /// A training trace recorded by a real framework (PyTorch, TensorFlow.js): initial weights, the batches and noise of
-/// every step, the losses, and optionally the final weights. See <c>../shared/golden/README.md</c> for the format.
+/// every step, the losses, and optionally the final weights. See docs/parity.md for the format.
 /// </summary>
 public sealed class GoldenTrace : IDisposable
 {
@@ -69,6 +69,9 @@ public sealed class GoldenTrace : IDisposable
         return trace;
     }
 
+    /// <summary>Gets a value indicating whether the trace holds a tensor of this name.</summary>
+    public bool Contains(string name) => tensors.ContainsKey(name);
+
     /// <summary>Gets a tensor by name.</summary>
     /// <exception cref="InvalidDataException">The trace has no such tensor.</exception>
     public torch.Tensor Tensor(string name) =>
@@ -97,13 +100,17 @@ public sealed class GoldenTrace : IDisposable
         foreach (var tensor in tensors.Values) tensor.Dispose();
     }
 
+    private string Shape(string name) => "[" + string.Join(", ", tensors[name].shape) + "]";
+
     private void Validate()
     {
         if (Semantics is not ("torch" or "keras"))
             throw new InvalidDataException($"'{Path}': metadata semantics = '{Semantics}'; expected 'torch' or 'keras'.");
         Tensor("batches.real");
-        Tensor("losses.d");
-        Tensor("losses.g");
+        if (Tensor("losses.d").shape is not [> 0, ..] || Tensor("losses.g").shape is not [> 0, ..])
+            throw new InvalidDataException($"'{Path}' records no steps (losses.d is {Shape("losses.d")}, losses.g is {Shape("losses.g")}); a replay needs at least one.");
+        if (!HasFinalWeights)
+            throw new InvalidDataException($"'{Path}' has no final.* weights, and no {System.IO.Path.GetFileNameWithoutExtension(Path)}_final.safetensors lies beside it; a replay needs the weights after the last step (pass --final FILE).");
         if (!tensors.Keys.Any(k => k.StartsWith("init.generator.", StringComparison.Ordinal)) || !tensors.Keys.Any(k => k.StartsWith("init.discriminator.", StringComparison.Ordinal)))
             throw new InvalidDataException($"'{Path}' has no init.generator.* / init.discriminator.* weights.");
     }

@@ -39,8 +39,11 @@ public sealed record ParityReport
     /// <summary>Gets max |Δ| of the generator loss over all steps.</summary>
     public required double GLossAll { get; init; }
 
-    /// <summary>Gets max |Δ| of the final weights, or null when the trace has none.</summary>
-    public double? FinalWeights { get; init; }
+    /// <summary>Gets max |Δ| of the final weights.</summary>
+    public required double FinalWeights { get; init; }
+
+    /// <summary>Gets max |Δ| of the generator's inference-mode output on the trace's <c>eval.z</c> after training, or null when the trace records none.</summary>
+    public double? InferenceOutput { get; init; }
 
     /// <summary>Gets the tolerance for steps 0–4.</summary>
     public required double ToleranceFirst5 { get; init; }
@@ -55,7 +58,8 @@ public sealed record ParityReport
     public bool Pass =>
         Math.Max(DLossFirst5, GLossFirst5) <= ToleranceFirst5 &&
         Math.Max(DLossAll, GLossAll) <= ToleranceAll &&
-        (FinalWeights is null || FinalWeights <= ToleranceFinalWeights);
+        FinalWeights <= ToleranceFinalWeights &&
+        (InferenceOutput is null || InferenceOutput <= ToleranceFinalWeights);
 
     /// <summary>Formats the report as one JSON line.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);

@@ -9,44 +9,61 @@ namespace Gan.Keras.Parity;
 
 /// <summary>
 /// Replays a golden trace step by step from its stored weights and batches, with exactly the formulas its metadata
-/// states, and measures the differences. <c>semantics: torch</c> traces are replayed by the raw TorchSharp port
-/// (<see cref="TorchReferenceGan"/>); <c>semantics: keras</c> traces by Gan.Keras's own layers, loss and Adam.
+/// states, and measures the differences. By default every trace is replayed by Gan.Keras itself (<see cref="GanModel"/>
+/// with the library's layers, losses and optimizers); <c>reference: true</c> replays <c>semantics: torch</c> traces
+/// with the raw TorchSharp port (<see cref="TorchReferenceGan"/>) instead, for diagnosis. Tolerances come from
+/// <see cref="ParityTolerances"/>, keyed by the trace's framework family; a trace's metadata never changes them.
 /// </summary>
 public static class ParityRunner
 {
     /// <summary>Replays a trace and compares.</summary>
     /// <param name="trace">The loaded trace.</param>
-    public static ParityReport Run(GoldenTrace trace)
+    /// <param name="reference">Replay a torch trace with the raw TorchSharp port instead of Gan.Keras.</param>
+    /// <exception cref="InvalidDataException">The trace's loss or semantics is not one parity can replay.</exception>
+    public static ParityReport Run(GoldenTrace trace, bool reference = false)
     {
         ArgumentNullException.ThrowIfNull(trace);
+        if (trace.Optional("format") == SequentialTrace.Format)
+        {
+            if (reference)
+                throw new InvalidDataException($"'{trace.Path}': {SequentialTrace.Format} traces are replayed by Gan.Keras only; the raw TorchSharp reference ports the seed MLP and WGAN-GP traces.");
+            return RunSequential(trace);
+        }
+        bool keras = trace.Semantics == "keras";
+        if (reference && keras)
+            throw new InvalidDataException($"'{trace.Path}': the raw TorchSharp reference replays torch-semantics traces only; this one has keras semantics.");
+        if (trace.IsWganGp && keras)
+            throw new InvalidDataException($"'{trace.Path}': WGAN-GP traces with keras semantics are not supported; only torch.");
+        if (!trace.IsWganGp && !trace.LossName.StartsWith("bce", StringComparison.Ordinal))
+            throw new InvalidDataException($"'{trace.Path}': loss '{trace.LossName}' is not one parity can replay (bce-nonsaturating, wgan-gp).");
+        if (!reference && trace.IsWganGp) return RunWithGanModel(trace);
+
         using var scope = torch.NewDisposeScope();
         torch.set_grad_enabled(true);
         var generator = MlpSpec.FromTrace(trace, "generator");
         var discriminator = MlpSpec.FromTrace(trace, "discriminator");
         var init = trace.Weights("init");
-        bool keras = trace.Semantics == "keras";
-        (double first5, double all, double weights) tolerance = keras ? (1e-4, 5e-2, 1e-2) : (1e-5, 1e-3, 1e-3);
 
         float[] dOurs, gOurs;
         Dictionary<string, torch.Tensor> finalWeights;
         string implementation;
         if (trace.IsWganGp)
         {
-            if (keras) throw new InvalidDataException($"'{trace.Path}': WGAN-GP traces with keras semantics are not supported; only torch.");
             (dOurs, gOurs, finalWeights) = ReplayWganGp(trace, generator, discriminator, init);
             implementation = "TorchSharp reference (raw nn.Linear, torch.optim.Adam, autograd double backward)";
         }
-        else if (trace.LossName.StartsWith("bce", StringComparison.Ordinal))
+        else if (reference)
         {
-            (dOurs, gOurs, finalWeights) = keras ? ReplayKeras(trace, generator, discriminator, init) : ReplayTorchBce(trace, generator, discriminator, init);
-            implementation = keras ? "Gan.Keras (Sequential of Dense, BinaryCrossentropy, Adam, GanModel steps)" : "TorchSharp reference (raw nn.Linear, BCELoss, torch.optim.Adam)";
+            (dOurs, gOurs, finalWeights) = ReplayTorchBce(trace, generator, discriminator, init);
+            implementation = "TorchSharp reference (raw nn.Linear, BCELoss, torch.optim.Adam)";
         }
         else
         {
-            throw new InvalidDataException($"'{trace.Path}': loss '{trace.LossName}' is not one parity can replay (bce-nonsaturating, wgan-gp).");
+            (dOurs, gOurs, finalWeights) = ReplayBce(trace, generator, discriminator, init);
+            implementation = "Gan.Keras (Sequential of Dense, BinaryCrossentropy, Adam, GanModel steps)";
         }
 
-        return CreateReport(trace, dOurs, gOurs, finalWeights, implementation, tolerance);
+        return CreateReport(trace, dOurs, gOurs, finalWeights, implementation);
     }
 
     /// <summary>
@@ -93,25 +110,56 @@ public static class ParityRunner
             throw new InvalidOperationException($"The replay left {noise.Remaining} recorded draws unused; GanModel consumed noise differently from the trace's order.");
         var weights = gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         return CreateReport(trace, gan.DiscriminatorLosses.ToArray(), gan.GeneratorLosses.ToArray(), weights,
-            "Gan.Keras (Sequential of Dense, WassersteinGpLoss, GanModel.Fit with DiscriminatorSteps, Adam Algorithm1)", (1e-5, 1e-3, 1e-3));
+            "Gan.Keras (Sequential of Dense, WassersteinGpLoss, GanModel.Fit with DiscriminatorSteps, Adam Algorithm1)");
+    }
+
+    /// <summary>
+    /// Replays a <c>gan-keras-trace/2</c> trace with Gan.Keras: the networks, loss and optimizers its metadata
+    /// describes (<see cref="SequentialTrace"/>), one <see cref="GanModel.TrainDiscriminatorStep"/> and one
+    /// <see cref="GanModel.TrainGeneratorStep"/> per recorded step, the generator's average when <c>ema_decay</c> is set,
+    /// and the inference-mode output on <c>eval.z</c> when recorded.
+    /// </summary>
+    private static ParityReport RunSequential(GoldenTrace trace)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.set_grad_enabled(true);
+        var (real, zD, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_d"), trace.Tensor("batches.z_g"));
+        using var gan = new GanModel(SequentialTrace.BuildModel(trace, "generator"), SequentialTrace.BuildModel(trace, "discriminator"), (int)zD.shape[2], seed: 0);
+        gan.AssignWeights(trace.Weights("init"), trace.Path);
+        if (trace.Optional("ema_decay") is not null) gan.GeneratorEmaDecay = trace.Number("ema_decay");
+        gan.Compile(SequentialTrace.Optimizer(trace), SequentialTrace.Optimizer(trace), SequentialTrace.Loss(trace));
+        int steps = (int)real.shape[0];
+        var dLosses = new float[steps];
+        var gLosses = new float[steps];
+        for (int k = 0; k < steps; k++)
+        {
+            dLosses[k] = StepValue(gan.TrainDiscriminatorStep(real[k], zD[k]).Loss);
+            gLosses[k] = StepValue(gan.TrainGeneratorStep(zG[k]));
+        }
+        var weights = gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        double? inference = null;
+        if (trace.Contains("eval.z"))
+        {
+            using var output = gan.GenerateFrom(trace.Tensor("eval.z"));
+            inference = (output - trace.Tensor("eval.generator")).abs().max().item<float>();
+        }
+        string layers = string.Join(", ", gan.Generator.SubLayers.Concat(gan.Discriminator.SubLayers).Select(l => l.GetType().Name).Distinct());
+        return CreateReport(trace, dLosses, gLosses, weights,
+            $"Gan.Keras (GanModel steps; {layers}; {gan.Loss.GetType().Name}; {gan.DiscriminatorOptimizer.GetType().Name})", inference);
     }
 
     private static ParityReport CreateReport(GoldenTrace trace, float[] dOurs, float[] gOurs, Dictionary<string, torch.Tensor> finalWeights, string implementation,
-        (double first5, double all, double weights) tolerance)
+        double? inference = null)
     {
+        var tolerance = ParityTolerances.For(trace.Semantics);
         var dRecorded = trace.Tensor("losses.d").data<float>().ToArray();
         var gRecorded = trace.Tensor("losses.g").data<float>().ToArray();
-        double? finalDiff = null;
-        if (trace.HasFinalWeights)
+        double finalDiff = 0;
+        foreach (var (name, tensor) in trace.Weights("final"))
         {
-            var expected = trace.Weights("final");
-            finalDiff = 0;
-            foreach (var (name, tensor) in expected)
-            {
-                if (!finalWeights.TryGetValue(name, out var ours))
-                    throw new InvalidDataException($"'{trace.FinalPath}': final weight '{name}' has no counterpart in the replayed model.");
-                finalDiff = Math.Max(finalDiff.Value, (ours - tensor).abs().max().item<float>());
-            }
+            if (!finalWeights.TryGetValue(name, out var ours))
+                throw new InvalidDataException($"'{trace.FinalPath}': final weight '{name}' has no counterpart in the replayed model.");
+            finalDiff = Math.Max(finalDiff, (ours - tensor).abs().max().item<float>());
         }
         return new ParityReport
         {
@@ -127,9 +175,10 @@ public static class ParityRunner
             DLossAll = MaxAbs(dOurs, dRecorded, int.MaxValue),
             GLossAll = MaxAbs(gOurs, gRecorded, int.MaxValue),
             FinalWeights = finalDiff,
-            ToleranceFirst5 = tolerance.first5,
-            ToleranceAll = tolerance.all,
-            ToleranceFinalWeights = tolerance.weights,
+            InferenceOutput = inference,
+            ToleranceFirst5 = tolerance.First5Steps,
+            ToleranceAll = tolerance.AllSteps,
+            ToleranceFinalWeights = tolerance.FinalWeights,
         };
     }
 
@@ -179,13 +228,15 @@ public static class ParityRunner
         return (dLosses.ToArray(), gLosses.ToArray(), gan.KerasLayoutWeights());
     }
 
-    private static (float[], float[], Dictionary<string, torch.Tensor>) ReplayKeras(GoldenTrace trace, MlpSpec g, MlpSpec d, IReadOnlyDictionary<string, torch.Tensor> init)
+    private static (float[], float[], Dictionary<string, torch.Tensor>) ReplayBce(GoldenTrace trace, MlpSpec g, MlpSpec d, IReadOnlyDictionary<string, torch.Tensor> init)
     {
-        var rule = AdamRuleFromMetadata(trace);
+        // torch traces: PyTorch's Adam (Algorithm 1, βᵗ in float64) and BCELoss (no clipping: libtorch's
+        // binary_cross_entropy, which Keras's torch backend also calls after clipping to [1e-7, 1 − 1e-7]).
+        var rule = trace.Semantics == "torch" ? AdamUpdateRule.Algorithm1 : AdamRuleFromMetadata(trace);
         double clip = trace.Optional("bce_clip_epsilon") is null ? 1e-7 : trace.Number("bce_clip_epsilon");
         using var gan = KerasMlpGanFactory.Create(g, d, init,
             () => new Adam(trace.Number("lr"), trace.Number("beta1"), trace.Number("beta2"), trace.Number("epsilon"), rule, BetaPowersFromMetadata(trace)),
-            BceFromMetadata(trace, clip));
+            BceFromMetadata(clip));
         var (real, zD, zG) = (trace.Tensor("batches.real"), trace.Tensor("batches.z_d"), trace.Tensor("batches.z_g"));
         int steps = (int)real.shape[0];
         var dLosses = new float[steps];
@@ -193,8 +244,8 @@ public static class ParityRunner
         for (int k = 0; k < steps; k++)
         {
             using var scope = torch.NewDisposeScope();
-            dLosses[k] = gan.TrainDiscriminatorStep(real[k], zD[k]).Loss.item<float>();
-            gLosses[k] = gan.TrainGeneratorStep(zG[k]).item<float>();
+            dLosses[k] = StepValue(gan.TrainDiscriminatorStep(real[k], zD[k]).Loss);
+            gLosses[k] = StepValue(gan.TrainGeneratorStep(zG[k]));
         }
         return (dLosses, gLosses, gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone()));
     }
@@ -208,11 +259,17 @@ public static class ParityRunner
         return trace.Semantics == "keras" ? BetaPowerPrecision.VariableDtype : BetaPowerPrecision.DoublePrecision;
     }
 
-    /// <summary>The trace's probability BCE: TensorFlow.js's logit round trip when its <c>bce_impl</c> says so, else Keras's.</summary>
-    private static Loss BceFromMetadata(GoldenTrace trace, double clip) =>
-        trace.Optional("bce_impl") is { } impl && impl.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("log(p/(1-p))", StringComparison.Ordinal)
-            ? new TfjsBinaryCrossentropy(clip)
-            : new BinaryCrossentropy(fromLogits: false, epsilon: clip);
+    /// <summary>
+    /// The library's probability BCE, clipped to the trace's bound. TensorFlow.js computes it through a logit round trip
+    /// (its <c>bce_impl</c>); equal in exact arithmetic, and within the keras tolerances in float32 (docs/parity.md).
+    /// </summary>
+    private static BinaryCrossentropy BceFromMetadata(double clip) => new(fromLogits: false, epsilon: clip);
+
+    /// <summary>
+    /// The one place a replay reads a value that a <see cref="GanModel"/> step returned (loss or score), so that a
+    /// change of the step API is a change here alone. Steps return detached scalars on the device; a replay reads each.
+    /// </summary>
+    private static float StepValue(torch.Tensor value) => value.item<float>();
 
     private static double MaxAbs(float[] ours, float[] recorded, int firstN)
     {
@@ -233,14 +290,14 @@ public static class ParityRunner
         public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null)
         {
             var result = base.TrainDiscriminatorStep(real, latent, labels);
-            DiscriminatorLosses.Add(result.Loss.item<float>());
+            DiscriminatorLosses.Add(StepValue(result.Loss));
             return result;
         }
 
         public override torch.Tensor TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
         {
             var loss = base.TrainGeneratorStep(latent, labels);
-            GeneratorLosses.Add(loss.item<float>());
+            GeneratorLosses.Add(StepValue(loss));
             return loss;
         }
     }

@@ -58,7 +58,7 @@ public class EvalCommandTests
         Assert.Contains("generator.dense_0.kernel", error, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Eval_ReportsImageMetricsAndClassifierAccuracy_ForAnMnistGenerator()
     {
         // Given an (untrained) article MLP generator saved like gan train saves it, and the classifier cache of this run
@@ -67,7 +67,7 @@ public class EvalCommandTests
         using (var gan = ArticleMlp())
             gan.SaveWeights(path, new Dictionary<string, string> { ["data"] = "mnist-t10k" });
 
-        // When it is evaluated against ../shared/data/mnist with 500 samples, the classifier options of the shared one
+        // When it is evaluated against tests/data/mnist with 500 samples, the classifier options of the shared one
         var (code, output, error) = Run("eval", path, "--data", $"mnist:{TestPaths.Mnist}", "--samples", "500",
             "--classifier-cache", TrainedMnistClassifier.CacheFolder, "--classifier-epochs", TrainedMnistClassifier.Options.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -82,7 +82,7 @@ public class EvalCommandTests
         Assert.True(metrics.GetProperty("report").GetProperty("fid").GetDouble() > 0);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Eval_RebuildsTheRunsOwnPreset_FromRunJson_ForADcganRun()
     {
         // Given a run folder as gan train writes it for --model dcgan: run.json and the DCGAN's weights

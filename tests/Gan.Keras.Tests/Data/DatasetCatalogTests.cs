@@ -48,11 +48,11 @@ public class DatasetCatalogTests
         Assert.Contains("data_batch_1.bin", cifar.Message, StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Load_FallsBackToTestSplitWithWarning_WhenFolderHasNoTrainingSplit()
     {
-        // Given ../shared/data/mnist, which holds only t10k
-        string mnist = SharedData.RequireMnist();
+        // Given tests/data/mnist, which holds only t10k
+        string mnist = TestData.Mnist();
         var warnings = new List<string>();
         var previous = Warnings.Handler;
         Warnings.Handler = warnings.Add;

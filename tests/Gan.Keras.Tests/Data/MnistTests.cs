@@ -7,10 +7,10 @@ namespace Gan.Keras.Tests.Data;
 
 public class MnistTests
 {
-    [SkippableFact]
+    [Fact]
     public void Load_ReadsTheRealTestSet_ScaledToMinusOneOne()
     {
-        string folder = SharedData.RequireMnist();
+        string folder = TestData.Mnist();
 
         using var data = Mnist.Load(folder);
 
@@ -21,10 +21,10 @@ public class MnistTests
         Assert.Equal(7, data.Labels![0].item<long>());
     }
 
-    [SkippableFact]
+    [Fact]
     public void TheSharedImagesFile_HasTheDocumentedChecksum()
     {
-        string folder = SharedData.RequireMnist();
+        string folder = TestData.Mnist();
         using var file = File.OpenRead(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"));
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
 

@@ -71,4 +71,47 @@ public class BatchNormalizationTests
         // Then (Keras 2.1+ behaviour) the moving statistics do not move
         Assert.Equal(0.0, bn.MovingMean.item<float>());
     }
+
+    [Fact]
+    public void LayerInAFrozenModel_RunsInInferenceMode_EvenWhenTraining()
+    {
+        // Given a model holding a BatchNormalization layer, frozen as a whole (as Keras 3: the flag reaches sublayers)
+        using var scope = torch.NewDisposeScope();
+        var bn = new BatchNormalization();
+        using var model = new Gan.Keras.Models.Sequential(new Layer[] { bn }, inputShape: new long[] { 1 });
+        model.Trainable = false;
+        var x = torch.tensor(new float[] { 1, 2, 3, 6 }).reshape(4, 1);
+
+        // When it runs in training mode
+        var y = model.Call(x, training: true);
+
+        // Then the moving statistics stay put and the output uses them: x / √(1 + ε)
+        Assert.False(bn.Trainable);
+        Assert.Equal(0.0, bn.MovingMean.item<float>());
+        Assert.Equal(6 / Math.Sqrt(1.001), y[3, 0].item<float>(), 5);
+
+        // And unfreezing the model trains the layer again
+        model.Trainable = true;
+        model.Call(x, training: true);
+        Assert.NotEqual(0.0, bn.MovingMean.item<float>());
+    }
+
+    [Theory]
+    [InlineData(false, 1.25)]
+    [InlineData(true, 0.9 + 0.1 * 14.0 / 3.0)]
+    public void MovingVariance_TakesTheBiasedOrUnbiasedBatchVariance(bool unbiased, double expected)
+    {
+        // Given x = 1, 2, 3, 6 (mean 3; biased variance 14/4, unbiased 14/3) and Keras momentum 0.9 (PyTorch's 0.1)
+        using var scope = torch.NewDisposeScope();
+        using var bn = new BatchNormalization(momentum: 0.9, epsilon: 1e-5, unbiasedMovingVariance: unbiased);
+        var x = torch.tensor(new float[] { 1, 2, 3, 6 }).reshape(4, 1);
+
+        // When one training call runs
+        var y = bn.Call(x, training: true);
+
+        // Then the moving variance is 0.9·1 + 0.1·σ², and the output is normalised by the biased variance either way
+        Assert.Equal(expected, bn.MovingVariance.item<float>(), 5);
+        Assert.Equal((6 - 3) / Math.Sqrt(3.5 + 1e-5), y[3, 0].item<float>(), 5);
+        Assert.Equal(unbiased, ((BatchNormalizationConfig)bn.GetConfig()).UnbiasedMovingVariance);
+    }
 }

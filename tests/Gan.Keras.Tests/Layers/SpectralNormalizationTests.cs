@@ -52,4 +52,26 @@ public class SpectralNormalizationTests
         // Then
         Assert.Contains("can wrap Dense, Conv2D, Conv2DTranspose or Embedding", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AllZeroKernel_IsLeftUnnormalised_InsteadOfGivingNaN()
+    {
+        // Given a wrapped Dense(3) whose kernel and bias are all zero
+        using var scope = torch.NewDisposeScope();
+        using var layer = new SpectralNormalization(new Dense(3));
+        var x = torch.randn(4, 2);
+        layer.Call(x, training: false);
+        var u = layer.VectorU.detach().clone();
+        using (torch.no_grad())
+            foreach (var weight in layer.TrainableVariables) weight.zero_();
+
+        // When it runs in training and in inference mode
+        var training = layer.Call(x, training: true);
+        var inference = layer.Call(x, training: false);
+
+        // Then (as Keras 3) the output is x·0 = 0, not NaN, and u is left as it was
+        Assert.Equal(0.0, training.abs().max().item<float>());
+        Assert.Equal(0.0, inference.abs().max().item<float>());
+        Assert.True(layer.VectorU.allclose(u, rtol: 0, atol: 0));
+    }
 }

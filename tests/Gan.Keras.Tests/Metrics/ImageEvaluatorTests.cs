@@ -13,7 +13,7 @@ public class ImageEvaluatorTests
 {
     private static readonly ImageEvaluationOptions Budget = new(SampleBudget: 2_500, KidSubsets: 10, KidSubsetSize: 1_000);
 
-    [SkippableFact]
+    [Fact]
     public void Evaluate_GivesRandomHalvesOfMnistNearZeroDistance_FarBelowNoise()
     {
         // Given two random disjoint halves of MNIST t10k (the file's first and last 5,000 come from different writers,
@@ -42,7 +42,7 @@ public class ImageEvaluatorTests
         Assert.True(random.Coverage.KlFromUniform > 10 * real.Coverage.KlFromUniform);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Evaluate_PutsAQuicklyTrainedGeneratorFarBelowNoise_AndFarAboveRealData()
     {
         // Given an MLP GAN (LeakyReLU, Adam 1e-3) trained for 3 epochs on MNIST t10k (about 940 steps of 32)
@@ -73,7 +73,7 @@ public class ImageEvaluatorTests
         Assert.True(trained.Coverage.ClassesCovered >= 8, $"trained generator covers {trained.Coverage.ClassesCovered} classes");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Activations_GiveAFidThatGrowsWithTheAmountOfCorruption()
     {
         // Given features of 2,000 real digits, and of 2,000 others with Gaussian pixel noise of σ = 0.2, 0.6 and 1.5 (clipped)
@@ -96,7 +96,7 @@ public class ImageEvaluatorTests
         Assert.True(fids[0] < fids[1] && fids[1] < fids[2], $"FIDs {string.Join(", ", fids.Select(f => f.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Evaluate_GeneratesTheSampleBudgetInBatches_ReportsProgress_AndSerializes()
     {
         // Given an untrained MLP generator with MNIST-shaped output and a budget of 600 in batches of 250
@@ -119,7 +119,7 @@ public class ImageEvaluatorTests
         Assert.True(json.RootElement.GetProperty("coverage").TryGetProperty("kl_from_uniform", out _));
     }
 
-    [SkippableFact]
+    [Fact]
     public void Evaluate_IsReproducible_ForTheSameSeed()
     {
         // Given the same untrained generator evaluated twice with seed 5

@@ -7,7 +7,7 @@ namespace Gan.Keras.Tests.Metrics;
 
 public class MnistClassifierTrainerTests
 {
-    [SkippableFact]
+    [Fact]
     public void TrainOrLoad_ReachesHighAccuracyOnHeldOutDigits_AndCachesWeights()
     {
         // Given / When the shared classifier is trained (or was, earlier in this run) on 8,000 t10k digits
@@ -20,7 +20,7 @@ public class MnistClassifierTrainerTests
         Assert.Contains(classifier.CacheKey[..16], Path.GetFileName(classifier.WeightsPath), StringComparison.Ordinal);
     }
 
-    [SkippableFact]
+    [Fact]
     public void TrainOrLoad_LoadsCachedWeights_ForTheSameDataAndOptions()
     {
         // Given the shared classifier and its cache folder

@@ -16,17 +16,17 @@ internal static class TrainedMnistClassifier
     private static readonly Lazy<InMemoryDataset> Data = new(() => Mnist.Load(TestPaths.Mnist, "t10k", flatten: false));
     private static readonly Lazy<TrainedClassifier> Classifier = new(() => MnistClassifierTrainer.TrainOrLoad(Data.Value, CacheFolder, Options));
 
-    /// <summary>Gets MNIST t10k as [n, 1, 28, 28]; skips the test when ../shared is absent.</summary>
+    /// <summary>Gets MNIST t10k as [n, 1, 28, 28]; committed under tests/data/mnist.</summary>
     public static InMemoryDataset Mnist10k()
     {
-        SharedData.RequireMnist();
+        TestData.Mnist();
         return Data.Value;
     }
 
-    /// <summary>Gets the shared classifier; skips the test when ../shared is absent.</summary>
+    /// <summary>Gets the shared classifier, trained on the MNIST t10k committed under tests/data/mnist.</summary>
     public static TrainedClassifier Get()
     {
-        SharedData.RequireMnist();
+        TestData.Mnist();
         return Classifier.Value;
     }
 }

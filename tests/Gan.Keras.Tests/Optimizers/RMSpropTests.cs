@@ -15,6 +15,17 @@ public class RMSpropTests
     }
 
     [Fact]
+    public void Update_AddsEpsilonToTheSquareRoot_WithPyTorchsPlacement()
+    {
+        // Given ε = 0.1 (large, so that where it goes shows): w −= lr·g/(√v + ε), as torch.optim.RMSprop
+        var w = OptimizerTestSupport.Trajectory(new RMSprop(0.01, 0.9, 0.1, epsilonOutsideSqrt: true), 1.0, 0.5, -0.25);
+
+        // Then (by hand: v = 0.025, w = 1 − 0.005/(0.1581139 + 0.1); v = 0.02875, ...)
+        Assert.Equal(0.9806287056638603, w[0], 10);
+        Assert.Equal(0.9899031389409445, w[1], 10);
+    }
+
+    [Fact]
     public void Constructor_RejectsRhoOutsideUnitInterval()
     {
         Assert.Throws<ArgumentOutOfRangeException>("rho", () => new RMSprop(rho: 1.0));

@@ -7,14 +7,15 @@ namespace Gan.Keras.Tests.Parity;
 
 public class ParityCommandTests
 {
-    [SkippableFact]
+    [Fact]
     public void Parity_ExitsOne_WhenATraceIsOutsideTolerance()
     {
-        string golden = SharedData.RequireGolden("torch_wgangp_seed3.safetensors");
+        string golden = TestData.Golden("torch_wgangp_seed3.safetensors");
         string tampered = Path.Combine(TestPaths.NewTempFolder(), "tampered.safetensors");
         var (tensors, metadata) = SafeTensorsFile.Load(golden);
         using (torch.no_grad()) tensors["losses.d"][2].add_(1e-3f);
         SafeTensorsFile.Save(tampered, tensors, metadata);
+        File.Copy(TestData.Golden("torch_wgangp_seed3_final.safetensors"), Path.ChangeExtension(tampered, null) + "_final.safetensors");
         var output = new StringWriter();
         var previous = Console.Out;
         Console.SetOut(output);
@@ -31,6 +32,31 @@ public class ParityCommandTests
         Assert.Equal(1, code);
         Assert.Contains("\"pass\":false", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("\"d_loss_first5\":0.00099", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "\"implementation\":\"Gan.Keras")]
+    [InlineData(true, "\"implementation\":\"TorchSharp reference")]
+    public void Parity_ReplaysWithGanKerasByDefault_AndWithTheRawPortUnderReference(bool reference, string expected)
+    {
+        var args = new List<string> { "parity", TestData.Golden("torch_mlp_gan_seed1.safetensors") };
+        if (reference) args.Add("--reference");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        int code;
+        try
+        {
+            code = GanCli.Run(args.ToArray());
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        Assert.Equal(0, code);
+        Assert.Contains(expected, output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"pass\":true", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

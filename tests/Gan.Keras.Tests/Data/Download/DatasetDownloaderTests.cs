@@ -7,11 +7,11 @@ namespace Gan.Keras.Tests.Data.Download;
 
 public class DatasetDownloaderTests
 {
-    [SkippableFact]
+    [Fact]
     public void Catalog_DownloadsVerifiesAndLoadsMnist_FromLocalMirror()
     {
-        // Given a mirror on 127.0.0.1 serving ../shared/data/mnist (re-compressed copies: accepted by content MD5) and an empty cache
-        string mnist = SharedData.RequireMnist();
+        // Given a mirror on 127.0.0.1 serving tests/data/mnist (re-compressed copies: accepted by content MD5) and an empty cache
+        string mnist = TestData.Mnist();
         var files = Directory.GetFiles(mnist, "t10k-*.gz").ToDictionary(p => Path.GetFileName(p), File.ReadAllBytes);
         using var server = new LocalHttpServer(files);
         string cache = TestPaths.NewTempFolder();
@@ -30,11 +30,11 @@ public class DatasetDownloaderTests
         Assert.Equal(2, server.Requests.Count);
     }
 
-    [SkippableFact]
+    [Fact]
     public void Catalog_RaisesChecksumErrorNamingTheFile_AndLeavesCacheEmpty_WhenMirrorServesCorruptFile()
     {
         // Given a mirror whose t10k images have one byte flipped in the middle of the compressed stream
-        string mnist = SharedData.RequireMnist();
+        string mnist = TestData.Mnist();
         var images = File.ReadAllBytes(Path.Combine(mnist, "t10k-images-idx3-ubyte.gz"));
         images[images.Length / 2] ^= 0xFF;
         using var server = new LocalHttpServer(new Dictionary<string, byte[]>
