@@ -10,7 +10,8 @@ public static class ImageGrid
     /// <summary>Saves images as a PNG grid, written atomically.</summary>
     /// <param name="path">The PNG file.</param>
     /// <param name="images">
-    /// <c>[n, c, h, w]</c> (NCHW, c = 1 or 3), <c>[n, h, w]</c>, or <c>[n, h·w]</c> with square images (MNIST's <c>[n, 784]</c>).
+    /// <c>[n, c, h, w]</c> (NCHW, c = 1 or 3), <c>[n, h, w]</c>, or flat square images: <c>[n, h·w]</c> gray (MNIST's
+    /// <c>[n, 784]</c>) or <c>[n, 3·h·w]</c> RGB in channel-major order (CIFAR-10's <c>[n, 3072]</c>).
     /// Values in [−1, 1] (tanh output); they are clipped.
     /// </param>
     /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
@@ -68,10 +69,15 @@ public static class ImageGrid
             case 3:
                 return images.unsqueeze(1);
             case 2:
-                long side = (long)Math.Round(Math.Sqrt(images.shape[1]));
-                if (side * side == images.shape[1]) return images.reshape(images.shape[0], 1, side, side);
+                // A flat square image is gray when its length is a square (784 = 28²) and RGB when it is three times one
+                // (3072 = 3·32²), as an MLP's output of NCHW images: no length is both, since √3 is irrational.
+                foreach (long channels in new long[] { 1, 3 })
+                {
+                    long side = (long)Math.Round(Math.Sqrt(images.shape[1] / (double)channels));
+                    if (channels * side * side == images.shape[1]) return images.reshape(images.shape[0], channels, side, side);
+                }
                 break;
         }
-        throw new ArgumentException($"Cannot render images of shape [{string.Join(", ", images.shape)}]: use [n, 1|3, h, w], [n, h, w] or [n, h·w] with square images.", nameof(images));
+        throw new ArgumentException($"Cannot render images of shape [{string.Join(", ", images.shape)}]: use [n, 1|3, h, w], [n, h, w], or flat square images [n, h·w] (gray) or [n, 3·h·w] (RGB, channel-major).", nameof(images));
     }
 }
