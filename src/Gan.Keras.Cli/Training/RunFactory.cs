@@ -33,7 +33,8 @@ internal static class RunFactory
     public static void Validate(RunOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DataKind(options.Data);
+        if (DataKind(options.Data) != "images" && (options.ImageSize is not null || options.Channels is not null))
+            throw new UsageException($"--image-size and --channels apply to image data, but --data {options.Data} is 2-D points. Drop them, or use image data (shapes, mnist, cifar10, a folder).");
         if (options.Model is not null && !ModelNames.Contains(options.Model))
             throw Unknown("model", options.Model, ModelNames);
         CreateLoss(options.Loss);
@@ -55,7 +56,9 @@ internal static class RunFactory
     /// <param name="seed">Seed of built-in data.</param>
     /// <param name="flatten">Whether images are flat vectors (MLPs) or NCHW (convolutions).</param>
     /// <param name="download">Whether a missing file dataset is downloaded into the cache folder (checksum-verified).</param>
-    public static InMemoryDataset LoadData(string data, long seed, bool flatten = true, bool download = false)
+    /// <param name="imageSize">The square side images are resized to, or null to keep theirs.</param>
+    /// <param name="channels">1 or 3 image channels, or null to keep the data's own.</param>
+    public static InMemoryDataset LoadData(string data, long seed, bool flatten = true, bool download = false, int? imageSize = null, int? channels = null)
     {
         switch (DataKind(data))
         {
@@ -67,7 +70,7 @@ internal static class RunFactory
                 // Every other name goes through the library's catalogue (built-in shapes, IDX and CIFAR-10 files, image folders).
                 try
                 {
-                    return DatasetCatalog.Load(data, new DatasetOptions { Seed = seed, Flatten = flatten, Download = download });
+                    return DatasetCatalog.Load(data, new DatasetOptions { Seed = seed, Flatten = flatten, Download = download, ImageSize = imageSize, Channels = channels });
                 }
                 catch (ArgumentException ex)
                 {

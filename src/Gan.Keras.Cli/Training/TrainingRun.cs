@@ -37,7 +37,7 @@ internal sealed class TrainingRun
     /// <summary>Exit code after Ctrl+C (128 + SIGINT), as shells report an interrupted command.</summary>
     public const int InterruptedExitCode = 130;
 
-    private static readonly string[] FixedKeys = { "data", "model", "loss", "batch-size", "seed", "out" };
+    private static readonly string[] FixedKeys = { "data", "model", "loss", "batch-size", "seed", "out", "image-size", "channels" };
     private readonly IAnsiConsole console;
     private readonly Verbosity verbosity;
     private readonly bool download;
@@ -64,7 +64,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels);
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
@@ -101,7 +101,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels);
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
         using var checkpoint = manager.LoadLatest();
@@ -203,6 +203,8 @@ internal sealed class TrainingRun
             ["loss"] = saved.Loss,
             ["batch-size"] = saved.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["seed"] = saved.Seed.ToString(CultureInfo.InvariantCulture),
+            ["image-size"] = saved.ImageSize?.ToString(CultureInfo.InvariantCulture),
+            ["channels"] = saved.Channels?.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var key in FixedKeys)
         {

@@ -47,10 +47,10 @@ public static class DatasetCatalog
         {
             "ring8" => GaussianMixtures.Ring8(options.Count, options.Seed),
             "grid25" => GaussianMixtures.Grid25(options.Count, options.Seed),
-            "shapes" => ProceduralShapes.Load(options.Count, options.Seed, options.Flatten),
-            "mnist" or "fashion-mnist" or "kmnist" => LoadIdx(RemoteDatasets.Find(name)!, folder, options),
-            "cifar10" => LoadCifar10(folder, options),
-            _ when Directory.Exists(nameOrFolder) => ImageFolder.Load(nameOrFolder, options.Channels, options.ImageSize, options.Flatten, options.Limit),
+            "shapes" => ProceduralShapes.Load(options.Count, options.Seed, options.Flatten, options.Channels ?? 1, options.ImageSize ?? ProceduralShapes.Size),
+            "mnist" or "fashion-mnist" or "kmnist" => ImageConversion.Convert(LoadIdx(RemoteDatasets.Find(name)!, folder, options), options.Channels, options.ImageSize, options.Flatten),
+            "cifar10" => ImageConversion.Convert(LoadCifar10(folder, options), options.Channels, options.ImageSize, options.Flatten),
+            _ when Directory.Exists(nameOrFolder) => ImageFolder.Load(nameOrFolder, options.Channels ?? 3, options.ImageSize, options.Flatten, options.Limit),
             _ => throw new ArgumentException(
                 $"Unknown dataset '{nameOrFolder}'. Use one of {string.Join(", ", BuiltInNames.Concat(FileNames))} (the file datasets optionally as name:folder), or the path of a folder with one subfolder of images per class.",
                 nameof(nameOrFolder)),

@@ -32,7 +32,7 @@ public static class ImageGrid
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         using var scope = torch.NewDisposeScope();
-        var nchw = ToNchw(images);
+        var nchw = ImageLayout.ToNchw(images);
         long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
         int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(n));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
@@ -58,26 +58,5 @@ public static class ImageGrid
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
-    }
-
-    private static torch.Tensor ToNchw(torch.Tensor images)
-    {
-        switch (images.dim())
-        {
-            case 4 when images.shape[1] is 1 or 3:
-                return images;
-            case 3:
-                return images.unsqueeze(1);
-            case 2:
-                // A flat square image is gray when its length is a square (784 = 28²) and RGB when it is three times one
-                // (3072 = 3·32²), as an MLP's output of NCHW images: no length is both, since √3 is irrational.
-                foreach (long channels in new long[] { 1, 3 })
-                {
-                    long side = (long)Math.Round(Math.Sqrt(images.shape[1] / (double)channels));
-                    if (channels * side * side == images.shape[1]) return images.reshape(images.shape[0], channels, side, side);
-                }
-                break;
-        }
-        throw new ArgumentException($"Cannot render images of shape [{string.Join(", ", images.shape)}]: use [n, 1|3, h, w], [n, h, w], or flat square images [n, h·w] (gray) or [n, 3·h·w] (RGB, channel-major).", nameof(images));
     }
 }

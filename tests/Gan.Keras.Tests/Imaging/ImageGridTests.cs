@@ -39,7 +39,7 @@ public class ImageGridTests
 
         Assert.Equal((28 + 4, 28 + 4), (gray.Width, gray.Height));
         Assert.Equal(new SKColor(128, 128, 128), gray.GetPixel(10, 10));
-        Assert.Contains("Cannot render images of shape [1, 50]", error.Message);
+        Assert.Contains("Cannot read images of shape [1, 50]", error.Message);
         Assert.Contains("[n, 3·h·w] (RGB, channel-major)", error.Message);
     }
 }
