@@ -10,7 +10,7 @@ namespace Gan.Keras.Metrics;
 /// </summary>
 public static class FeatureDistances
 {
-    /// <summary>Evaluates a GAN's generator against real images, with <see cref="ImageEvaluationOptions.SampleBudget"/> samples from seeded latents.</summary>
+    /// <summary>Evaluates a GAN's generator against real images, with <see cref="ImageEvaluationOptions.SampleBudget"/> samples from seeded latents (a <see cref="ConditionalGanModel"/> cycles through its classes).</summary>
     /// <param name="gan">The GAN whose generator is evaluated.</param>
     /// <param name="realImages">Real images <c>[n, ...]</c>; the first min(n, budget) are the reference.</param>
     /// <param name="extractor">The feature network.</param>
@@ -27,10 +27,13 @@ public static class FeatureDistances
         using var generator = new torch.Generator((ulong)options.Seed, torch.CPU);
         int realCount = (int)Math.Min(realImages.shape[0], options.SampleBudget);
         var (real, _) = ImageEvaluator.Activations(extractor, (start, n) => realImages.narrow(0, start, n).alias(), realCount, options.BatchSize, "real features", progress);
-        var (fake, _) = ImageEvaluator.Activations(extractor, (_, n) =>
+        var (fake, _) = ImageEvaluator.Activations(extractor, (start, n) =>
         {
             using var latent = torch.randn(new long[] { n, gan.LatentDim }, generator: generator);
-            return gan.GenerateFrom(latent);
+            if (gan is not ConditionalGanModel conditional) return gan.GenerateFrom(latent);
+            // A conditional generator draws every class in turn, so the samples are class-balanced.
+            using var labels = torch.arange(start, start + n, dtype: torch.int64).remainder(conditional.NumClasses);
+            return conditional.GenerateFrom(latent, labels);
         }, options.SampleBudget, options.BatchSize, "generated features", progress);
         return Compare(extractor.Name, real, fake, options, clock);
     }
