@@ -71,6 +71,26 @@ public class ColourDataTests
     }
 
     [Theory]
+    [InlineData(null, 3, 32)]
+    [InlineData("1", 1, 32)]
+    public void Train_TakesCifar10Binaries_WithTheDcganAt32_InColourOrGray(string? channels, int expectedChannels, int side)
+    {
+        // Given CIFAR-10's five training files with 8 records each (40 colour images)
+        string root = TestPaths.NewTempFolder();
+        for (int i = 1; i <= 5; i++) File.WriteAllBytes(Path.Combine(root, $"data_batch_{i}.bin"), Data.Cifar10Tests.Records(8, k => (byte)k));
+        string run = Path.Combine(TestPaths.NewTempFolder(), "run");
+
+        // When the DCGAN trains one epoch on them (with --channels when given)
+        var args = new List<string> { "train", "--data", "cifar10:" + root, "--model", "dcgan", "--epochs", "1", "--batch-size", "20", "--out", run, "--quiet" };
+        if (channels is not null) args.AddRange(new[] { "--channels", channels });
+        var train = CliRunner.Run(args.ToArray());
+
+        // Then it built the preset for [channels, 32, 32]
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Equal(new long[] { expectedChannels, side, side }, RunOptions.Load(Path.Combine(run, RunOptions.RunFileName), new RunOptions(), isRunFile: true).SampleShape);
+    }
+
+    [Theory]
     [InlineData(new[] { "--model", "dcgan", "--image-size", "48" }, "builds square images of side 8, 14, 16, 28, 32, 56, 64, 112, 128")]
     [InlineData(new[] { "--channels", "2" }, "--channels must be 1 (gray) or 3 (colour) (got 2)")]
     [InlineData(new[] { "--image-size", "4" }, "--image-size must be from 8 to 4096 pixels (got 4)")]
