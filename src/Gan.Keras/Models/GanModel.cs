@@ -324,8 +324,8 @@ public class GanModel : IDisposable
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
         var fake = GeneratorCall(latent, labels, training: true).detach();
-        var realOutput = DiscriminatorCall(real, labels, training: true);
-        var fakeOutput = DiscriminatorCall(fake, labels, training: true);
+        var realOutput = DiscriminatorCall(Augment(real), labels, training: true);
+        var fakeOutput = DiscriminatorCall(Augment(fake), labels, training: true);
         var dLoss = ganLoss.DiscriminatorLoss(realOutput, fakeOutput);
         torch.Tensor? penalty = null;
         if (ganLoss.Penalty is { } gradientPenalty)
@@ -359,7 +359,7 @@ public class GanModel : IDisposable
         var ganLoss = Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fakeOutput = DiscriminatorCall(GeneratorCall(latent, labels, training: true), labels, training: true);
+        var fakeOutput = DiscriminatorCall(Augment(GeneratorCall(latent, labels, training: true)), labels, training: true);
         var gLoss = ganLoss.GeneratorLoss(fakeOutput);
         var variables = Generator.TrainableVariables;
         var grads = tape.Gradient(gLoss, variables);
@@ -367,6 +367,11 @@ public class GanModel : IDisposable
         UpdateEma();
         return gLoss.item<float>();
     }
+
+    /// <summary>Gets or sets the differentiable augmentation of real and generated samples before the discriminator in training (Zhao et al. 2020), or null (the default) for none. Gradient penalties see the samples unaugmented.</summary>
+    public Training.DiffAugment? Augmentation { get; set; }
+
+    private torch.Tensor Augment(torch.Tensor samples) => Augmentation?.Apply(samples, random) ?? samples;
 
     /// <summary>Draws latent vectors <c>[n, latentDim]</c> from N(0, 1) from <see cref="Noise"/>, on the model's device.</summary>
     public torch.Tensor SampleLatent(long n)
