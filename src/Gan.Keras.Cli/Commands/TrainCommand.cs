@@ -70,6 +70,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Download a missing mnist, fashion-mnist, kmnist or cifar10 into the cache folder ($GAN_KERAS_DATA or ~/.cache/gan-keras/datasets), checksum-verified.")]
         public bool Download { get; init; }
 
+        [CommandOption("--stream")]
+        [Description("Read an image folder or cifar10 from disk batch by batch (decoded on background threads, a few batches in memory) instead of loading it all; the same seed gives the same batches. Use it for folders larger than memory.")]
+        public bool Stream { get; init; }
+
         [CommandOption("-q|--quiet")]
         [Description("Print only the final summary.")]
         public bool Quiet { get; init; }
@@ -100,8 +104,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
         return settings.Resume is null
-            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads).Start(Merge(settings))
-            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
+            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Start(Merge(settings))
+            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
     }
 
     /// <summary>Defaults, then the config file, then the flags.</summary>

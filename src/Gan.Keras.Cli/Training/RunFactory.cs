@@ -58,7 +58,8 @@ internal static class RunFactory
     /// <param name="download">Whether a missing file dataset is downloaded into the cache folder (checksum-verified).</param>
     /// <param name="imageSize">The square side images are resized to, or null to keep theirs.</param>
     /// <param name="channels">1 or 3 image channels, or null to keep the data's own.</param>
-    public static InMemoryDataset LoadData(string data, long seed, bool flatten = true, bool download = false, int? imageSize = null, int? channels = null)
+    /// <param name="stream">Whether image folders and CIFAR-10 are read from disk batch by batch instead of loaded into memory.</param>
+    public static Dataset LoadData(string data, long seed, bool flatten = true, bool download = false, int? imageSize = null, int? channels = null, bool stream = false)
     {
         switch (DataKind(data))
         {
@@ -70,7 +71,7 @@ internal static class RunFactory
                 // Every other name goes through the library's catalogue (built-in shapes, IDX and CIFAR-10 files, image folders).
                 try
                 {
-                    return DatasetCatalog.Load(data, new DatasetOptions { Seed = seed, Flatten = flatten, Download = download, ImageSize = imageSize, Channels = channels });
+                    return DatasetCatalog.Open(data, new DatasetOptions { Seed = seed, Flatten = flatten, Download = download, ImageSize = imageSize, Channels = channels, Stream = stream });
                 }
                 catch (ArgumentException ex)
                 {

@@ -42,9 +42,11 @@ internal sealed class TrainingRun
     private readonly Verbosity verbosity;
     private readonly bool download;
     private readonly int? threads;
+    private readonly bool stream;
 
-    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null)
+    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false)
     {
+        this.stream = stream;
         this.console = console;
         this.verbosity = verbosity;
         this.download = download;
@@ -64,7 +66,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels, stream);
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
@@ -101,7 +103,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels, stream);
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device);
         using var checkpoint = manager.LoadLatest();
@@ -123,7 +125,7 @@ internal sealed class TrainingRun
         return Train(options, data, gan, noise, start, resumed: true);
     }
 
-    private int Train(RunOptions options, InMemoryDataset data, GanModel gan, torch.Tensor noise, int startEpoch, bool resumed)
+    private int Train(RunOptions options, Dataset data, GanModel gan, torch.Tensor noise, int startEpoch, bool resumed)
     {
         string outDir = options.Out!;
         var modes = RunFactory.ModesFor(options.Data);
@@ -180,7 +182,7 @@ internal sealed class TrainingRun
     }
 
     /// <summary>Writes samples.csv and samples.png (a scatter over the true modes for 2-D data, an image grid otherwise).</summary>
-    private static string WriteSamples(GanModel gan, InMemoryDataset data, torch.Tensor noise, double[,]? modes, string outDir, long seed)
+    private static string WriteSamples(GanModel gan, Dataset data, torch.Tensor noise, double[,]? modes, string outDir, long seed)
     {
         bool points = SamplePicture.IsPoints(data.ElementShape);
         using var generated = RunFactory.Generate(gan, points ? 2_500 : 64, seed);

@@ -62,6 +62,30 @@ public static class DatasetCatalog
         return dataset;
     }
 
+    /// <summary>
+    /// Opens a dataset by name as <see cref="Load"/> does, but with <see cref="DatasetOptions.Stream"/> an image folder or
+    /// CIFAR-10 split is read from disk batch by batch (same batches for the same seed) rather than held in memory.
+    /// </summary>
+    /// <param name="nameOrFolder">As for <see cref="Load"/>.</param>
+    /// <param name="options">As for <see cref="Load"/>; <see cref="DatasetOptions.ImageSize"/> and <see cref="DatasetOptions.Channels"/> other than CIFAR-10's own need it in memory.</param>
+    public static Dataset Open(string nameOrFolder, DatasetOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrFolder);
+        options ??= new DatasetOptions();
+        if (!options.Stream) return Load(nameOrFolder, options);
+        var (name, folder) = Split(nameOrFolder);
+        if (name == "cifar10" && options.ImageSize is null or 32 && options.Channels is null or 3)
+        {
+            // Loading first checks (or downloads) the files exactly as Load does, without keeping them.
+            string directory = folder ?? Path.Combine(options.DataRoot ?? DefaultDataRoot, "cifar10");
+            using (LoadCifar10(directory, options with { Limit = 1 })) { }
+            return StreamedCifar10.Open(directory, options.Split ?? "train", options.Flatten, options.Limit);
+        }
+        if (!BuiltInNames.Contains(name) && !FileNames.Contains(name) && Directory.Exists(nameOrFolder))
+            return StreamedImageFolder.Open(nameOrFolder, options.Channels ?? 3, options.ImageSize, options.Flatten, options.Limit);
+        return Load(nameOrFolder, options);
+    }
+
     /// <summary>Downloads a file dataset's split into its cache folder (or <paramref name="folder"/>) unless present, and returns the folder.</summary>
     /// <exception cref="ArgumentException">The name is not a downloadable dataset.</exception>
     public static string Download(string name, string? split = null, string? folder = null, DatasetOptions? options = null)

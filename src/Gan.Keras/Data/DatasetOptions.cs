@@ -47,4 +47,10 @@ public sealed record DatasetOptions
     /// shapes are drawn at that size.
     /// </summary>
     public int? ImageSize { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether <see cref="DatasetCatalog.Open"/> reads image folders and CIFAR-10 from disk batch by
+    /// batch (<see cref="StreamingDataset"/>) instead of loading them into memory. Other datasets are always in memory.
+    /// </summary>
+    public bool Stream { get; init; }
 }
