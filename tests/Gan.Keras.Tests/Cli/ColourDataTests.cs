@@ -70,6 +70,24 @@ public class ColourDataTests
         Assert.Contains("--image-size 32 differs from the run being resumed", resume.Error);
     }
 
+    [Fact]
+    public void Train_WithStream_GivesTheSameWeightsAsInMemory()
+    {
+        // Given a folder of 48 colour 16x16 images
+        string data = ColourFolder.Write(48, 16);
+        string inMemory = Path.Combine(TestPaths.NewTempFolder(), "run");
+        string streamed = Path.Combine(TestPaths.NewTempFolder(), "run");
+
+        // When the DCGAN trains 2 epochs on it loaded into memory, and read from disk batch by batch
+        var first = CliRunner.Run("train", "--data", data, "--model", "dcgan", "--epochs", "2", "--batch-size", "16", "--out", inMemory, "--quiet");
+        var second = CliRunner.Run("train", "--data", data, "--model", "dcgan", "--epochs", "2", "--batch-size", "16", "--out", streamed, "--quiet", "--stream");
+
+        // Then both runs end with the same weights, byte for byte
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(inMemory, "weights.safetensors")), File.ReadAllBytes(Path.Combine(streamed, "weights.safetensors")));
+    }
+
     [Theory]
     [InlineData(null, 3, 32)]
     [InlineData("1", 1, 32)]
