@@ -25,8 +25,7 @@ public static class FeatureDistances
         var clock = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
         using var generator = new torch.Generator((ulong)options.Seed, torch.CPU);
-        int realCount = (int)Math.Min(realImages.shape[0], options.SampleBudget);
-        var (real, _) = ImageEvaluator.Activations(extractor, (start, n) => realImages.narrow(0, start, n).alias(), realCount, options.BatchSize, "real features", progress);
+        var (real, _) = ImageEvaluator.Activations(extractor, realImages, options.SampleBudget, options.BatchSize, "real features", progress);
         var (fake, _) = ImageEvaluator.Activations(extractor, (start, n) =>
         {
             using var latent = torch.randn(new long[] { n, gan.LatentDim }, generator: generator);
@@ -41,14 +40,11 @@ public static class FeatureDistances
     /// <summary>Compares two image sets (two halves of a real dataset, real against corrupted or noise images).</summary>
     public static FeatureDistanceReport Evaluate(torch.Tensor realImages, torch.Tensor otherImages, IFeatureExtractor extractor, ImageEvaluationOptions? options = null, IProgress<EvaluationProgress>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(realImages);
-        ArgumentNullException.ThrowIfNull(otherImages);
-        ArgumentNullException.ThrowIfNull(extractor);
         options ??= new ImageEvaluationOptions();
         var clock = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
-        var (real, _) = ImageEvaluator.Activations(extractor, (start, n) => realImages.narrow(0, start, n).alias(), (int)Math.Min(realImages.shape[0], options.SampleBudget), options.BatchSize, "real features", progress);
-        var (other, _) = ImageEvaluator.Activations(extractor, (start, n) => otherImages.narrow(0, start, n).alias(), (int)Math.Min(otherImages.shape[0], options.SampleBudget), options.BatchSize, "compared features", progress);
+        var (real, _) = ImageEvaluator.Activations(extractor, realImages, options.SampleBudget, options.BatchSize, "real features", progress);
+        var (other, _) = ImageEvaluator.Activations(extractor, otherImages, options.SampleBudget, options.BatchSize, "compared features", progress);
         return Compare(extractor.Name, real, other, options, clock);
     }
 
