@@ -71,7 +71,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public bool Download { get; init; }
 
         [CommandOption("--stream")]
-        [Description("Read an image folder or cifar10 from disk batch by batch (decoded on background threads, a few batches in memory) instead of loading it all; the same seed gives the same batches. Use it for folders larger than memory.")]
+        [Description("Read an image folder, cifar10 or a raw (not gzipped) IDX split from disk batch by batch (decoded on background threads, a few batches in memory) instead of loading it all; the same seed gives the same batches. Use it for folders larger than memory.")]
         public bool Stream { get; init; }
 
         [CommandOption("-q|--quiet")]

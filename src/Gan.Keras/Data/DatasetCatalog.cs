@@ -63,8 +63,9 @@ public static class DatasetCatalog
     }
 
     /// <summary>
-    /// Opens a dataset by name as <see cref="Load"/> does, but with <see cref="DatasetOptions.Stream"/> an image folder or
-    /// CIFAR-10 split is read from disk batch by batch (same batches for the same seed) rather than held in memory.
+    /// Opens a dataset by name as <see cref="Load"/> does, but with <see cref="DatasetOptions.Stream"/> an image folder, a
+    /// CIFAR-10 split or an IDX split with a raw (not gzipped) images file is read from disk batch by batch (same batches
+    /// for the same seed) rather than held in memory; anything else is loaded.
     /// </summary>
     /// <param name="nameOrFolder">As for <see cref="Load"/>.</param>
     /// <param name="options">As for <see cref="Load"/>; <see cref="DatasetOptions.ImageSize"/> and <see cref="DatasetOptions.Channels"/> other than CIFAR-10's own need it in memory.</param>
@@ -80,6 +81,13 @@ public static class DatasetCatalog
             string directory = folder ?? Path.Combine(options.DataRoot ?? DefaultDataRoot, "cifar10");
             using (LoadCifar10(directory, options with { Limit = 1 })) { }
             return StreamedCifar10.Open(directory, options.Split ?? "train", options.Flatten, options.Limit);
+        }
+        if (name is "mnist" or "fashion-mnist" or "kmnist" && options.ImageSize is null or 28 && options.Channels is null or 1)
+        {
+            string directory = folder ?? Path.Combine(options.DataRoot ?? DefaultDataRoot, name);
+            string split = options.Split ?? (Mnist.HasSplit(directory, "train") ? "train" : "t10k");
+            if (StreamedIdx.HasRawImages(directory, split))
+                return StreamedIdx.Open(directory, split, options.Flatten, options.Limit, name);
         }
         if (!BuiltInNames.Contains(name) && !FileNames.Contains(name) && Directory.Exists(nameOrFolder))
             return StreamedImageFolder.Open(nameOrFolder, options.Channels ?? 3, options.ImageSize, options.Flatten, options.Limit);

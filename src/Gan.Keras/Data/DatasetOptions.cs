@@ -49,8 +49,9 @@ public sealed record DatasetOptions
     public int? ImageSize { get; init; }
 
     /// <summary>
-    /// Gets a value indicating whether <see cref="DatasetCatalog.Open"/> reads image folders and CIFAR-10 from disk batch by
-    /// batch (<see cref="StreamingDataset"/>) instead of loading them into memory. Other datasets are always in memory.
+    /// Gets a value indicating whether <see cref="DatasetCatalog.Open"/> reads image folders, CIFAR-10 and raw IDX splits
+    /// from disk batch by batch (<see cref="StreamingDataset"/>) instead of loading them into memory. Other datasets are
+    /// always in memory.
     /// </summary>
     public bool Stream { get; init; }
 }

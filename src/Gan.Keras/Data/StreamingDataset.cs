@@ -7,7 +7,7 @@ namespace Gan.Keras.Data;
 /// <summary>
 /// A dataset whose examples stay on disk: each batch is decoded when it is needed, on background threads, through a
 /// bounded prefetch queue, so memory holds a few batches whatever the dataset's size. Subclasses say how to decode one
-/// example (<see cref="ReadExample"/>); <see cref="StreamedImageFolder"/> and <see cref="StreamedCifar10"/> are the kinds.
+/// example (<see cref="ReadExample"/>); <see cref="StreamedImageFolder"/>, <see cref="StreamedCifar10"/> and <see cref="StreamedIdx"/> are the kinds.
 /// </summary>
 /// <remarks>
 /// The order of an epoch is drawn at its start exactly as <see cref="InMemoryDataset"/> draws it

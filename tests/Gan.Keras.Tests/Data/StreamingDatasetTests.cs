@@ -57,6 +57,32 @@ public class StreamingDatasetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void StreamedIdx_YieldsTheSameBatchesAsMnistLoad_AndRefusesATruncatedFile()
+    {
+        // Given a raw MNIST-format t10k split of 37 images, in memory and streamed through the catalogue
+        string folder = TinyMnist.Write(37);
+        using var memory = Mnist.Load(folder, "t10k", flatten: false);
+        using var streamed = DatasetCatalog.Open("mnist:" + folder, new DatasetOptions { Stream = true });
+
+        // When both are shuffled with the same seed
+        var fromMemory = Epochs(memory, shuffle: true, seed: 2);
+        var fromStream = Epochs(streamed, shuffle: true, seed: 2);
+
+        // Then it was streamed and the batches are identical
+        Assert.IsType<StreamedIdx>(streamed);
+        for (int i = 0; i < fromMemory.Count; i++)
+        {
+            Assert.True(fromMemory[i].Features.eq(fromStream[i].Features).all().item<bool>(), $"batch {i} differs");
+            Assert.True(fromMemory[i].Labels!.eq(fromStream[i].Labels!).all().item<bool>(), $"labels of batch {i} differ");
+        }
+        // and a file cut short is refused when opened, naming it and both lengths
+        string images = Path.Combine(folder, "t10k-images-idx3-ubyte");
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..1000]);
+        var error = Assert.Throws<InvalidDataException>(() => StreamedIdx.Open(folder, "t10k"));
+        Assert.Contains($"'{images}' declares 37 images of 28×28 (29024 bytes with the header) but is 1000 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CorruptFile_ReachesTheCallerAsOneErrorNamingIt()
     {
         // Given a folder whose fourth image is not a PNG
