@@ -26,7 +26,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         public string Weights { get; init; } = string.Empty;
 
         [CommandOption("--data <NAME>")]
-        [Description("The real data: ring8, grid25, mnist, fashion-mnist, kmnist (optionally name:folder). Default: the 'data' recorded in the weights.")]
+        [Description("The real data: ring8, grid25, shapes, mnist, fashion-mnist, kmnist, cifar10 (optionally name:folder) or an image folder. Default: the 'data' of the run.json beside the weights, else the one recorded in them.")]
         public string? Data { get; init; }
 
         [CommandOption("--samples <N>")]
