@@ -117,9 +117,9 @@ internal static class MnistBenchmark
 
     private static GanModel Dcgan(long seed)
     {
-        const int latentDim = Dcgan28.DefaultLatentDim;
-        var generator = Dcgan28.Generator(latentDim);
-        var discriminator = Dcgan28.Discriminator();
+        const int latentDim = DcganPreset.DefaultLatentDim;
+        var generator = DcganPreset.Generator(latentDim);
+        var discriminator = DcganPreset.Discriminator();
         var gan = new GanModel(generator, discriminator, latentDim, seed);
         gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), new NonSaturatingLoss());
         return gan;

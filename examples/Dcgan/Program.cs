@@ -2,7 +2,7 @@
 // on MNIST, as the Keras example "DCGAN to generate face images" scaled to 28x28: strided transposed convolutions with
 // batch normalisation in the generator, strided convolutions with LeakyReLU in the discriminator, N(0, 0.02) kernels,
 // Adam(2e-4, β₁ = 0.5), the non-saturating loss on logits. Writes a grid of samples.
-// The layers are spelled out here to show them; the library has the same networks as Gan.Keras.Models.Presets.Dcgan28.
+// The layers are spelled out here to show them; the library has the same networks as Gan.Keras.Models.Presets.DcganPreset (side 28).
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
 using Gan.Keras.Imaging;

@@ -12,9 +12,10 @@ using Spectre.Console.Cli;
 namespace Gan.Keras.Cli.Commands;
 
 /// <summary>
-/// <c>gan eval</c>: loads a generator saved by <c>gan train</c> and measures it — mode coverage on Ring8 / Grid25, or
-/// FID, KID, classifier score, precision/recall and class coverage on MNIST-like data (features of a small CNN trained
-/// once on the real data and cached). Prints a readable summary and one JSON line.
+/// <c>gan eval</c>: loads a generator saved by <c>gan train</c> and measures it — mode coverage on Ring8 / Grid25; on
+/// any image data FID, KID and precision/recall on the features of an ImageNet ResNet-18 (<c>fid_resnet18</c>, ...);
+/// and on MNIST-like 28×28 data also FID, KID, classifier score, precision/recall and class coverage on the features of
+/// a small CNN trained once on the real data and cached. Prints a readable summary and one JSON line.
 /// </summary>
 internal sealed class EvalCommand : Command<EvalCommand.Settings>
 {
@@ -25,12 +26,17 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         public string Weights { get; init; } = string.Empty;
 
         [CommandOption("--data <NAME>")]
-        [Description("The real data: ring8, grid25, mnist, fashion-mnist, kmnist (optionally name:folder). Default: the 'data' recorded in the weights.")]
+        [Description("The real data: ring8, grid25, shapes, mnist, fashion-mnist, kmnist, cifar10 (optionally name:folder) or an image folder. Default: the 'data' of the run.json beside the weights, else the one recorded in them.")]
         public string? Data { get; init; }
 
         [CommandOption("--samples <N>")]
         [Description("Sample budget: generated samples to evaluate (default 2500 for 2-D mixtures, 5000 for images).")]
         public int? Samples { get; init; }
+
+        [CommandOption("--resnet-samples <N>")]
+        [Description("Generated samples (and as many real images) for the ResNet-18 metrics fid_resnet18, kid_resnet18, precision_resnet18, recall_resnet18: about 25 ms per image each on 2 cores. 0 skips them. Default: 1000.")]
+        [DefaultValue(1000)]
+        public int ResNetSamples { get; init; } = 1000;
 
         [CommandOption("--seed <N>")]
         [Description("Seed of the latent vectors (and of the classifier's training split).")]
@@ -61,6 +67,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         public override ValidationResult Validate()
         {
             if (Samples is <= 0) return ValidationResult.Error($"--samples must be positive (got {Samples}).");
+            if (ResNetSamples is < 0 or (> 0 and < 10)) return ValidationResult.Error($"--resnet-samples must be 0 (skip) or at least 10 (got {ResNetSamples}).");
             if (ClassifierEpochs <= 0) return ValidationResult.Error($"--classifier-epochs must be positive (got {ClassifierEpochs}).");
             string path = Directory.Exists(Weights) ? Path.Combine(Weights, "weights.safetensors") : Weights;
             if (!File.Exists(path)) return ValidationResult.Error($"Weights file '{path}' does not exist. Pass the weights.safetensors written by gan train, or its run folder.");
@@ -73,12 +80,14 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         string weights = Directory.Exists(settings.Weights) ? Path.Combine(settings.Weights, "weights.safetensors") : settings.Weights;
         var (tensors, metadata) = SafeTensorsFile.Load(weights);
         foreach (var tensor in tensors.Values) tensor.Dispose();
-        string data = settings.Data ?? GuessData(metadata.GetValueOrDefault("data"), weights);
+        var run = RunFile(weights);
+        string data = settings.Data ?? run?.Data ?? GuessData(metadata.GetValueOrDefault("data"), weights);
         string kind = data.Split(':')[0].ToLowerInvariant();
-        var progress = new ProgressPrinter(settings.Json);
         var result = kind is "ring8" or "grid25"
             ? EvaluateMixture(weights, kind, settings)
-            : EvaluateImages(weights, data, settings, progress);
+            : settings.Json || !LiveProgress.Supported(AnsiConsole.Console)
+                ? EvaluateImages(weights, data, run, settings, new ProgressPrinter(settings.Json))
+                : AnsiConsole.Progress().AutoClear(true).Start(context => EvaluateImages(weights, data, run, settings, new ProgressBars(context)));
         if (!settings.Json) Console.WriteLine(result.Readable);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -104,12 +113,34 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         return ($"{kind}: {report}", report);
     }
 
-    private static (string Readable, object Metrics) EvaluateImages(string weights, string data, Settings settings, ProgressPrinter progress)
+    private static (string Readable, object Metrics) EvaluateImages(string weights, string data, RunOptions? run, Settings settings, IProgress<EvaluationProgress> progress)
     {
-        var options = new DatasetOptions { DataRoot = settings.DataRoot, Flatten = false };
+        // The real images are shaped as the run trained on them (its --image-size and --channels).
+        var options = new DatasetOptions { DataRoot = settings.DataRoot, Flatten = false, ImageSize = run?.ImageSize, Channels = run?.Channels };
         using var real = DatasetCatalog.Load(data, options);
-        if (real.ElementShape.Count != 3 || real.ElementShape[0] != 1 || real.ElementShape[1] != 28 || real.ElementShape[2] != 28)
-            throw new ArgumentException($"gan eval measures images with a 28×28 digit classifier, but '{data}' holds examples of shape [{string.Join(", ", real.ElementShape)}]. Use mnist, fashion-mnist or kmnist.");
+        bool digits = real.ElementShape.SequenceEqual(new long[] { 1, 28, 28 });
+        if (!digits && settings.ResNetSamples == 0)
+            throw new ArgumentException($"'{data}' holds images of shape [{string.Join(", ", real.ElementShape)}], which only the ResNet-18 metrics measure (the digit classifier needs [1, 28, 28]), and --resnet-samples 0 turns them off. Drop --resnet-samples 0.");
+        using var gan = BuildGan(weights, images: true);
+        gan.LoadWeights(weights);
+        var readable = new List<string>();
+        var metrics = new Dictionary<string, object>();
+        if (settings.ResNetSamples > 0)
+        {
+            using var network = new ResNet18Features();
+            var resnet = FeatureDistances.Evaluate(gan, real.Features, network, new ImageEvaluationOptions(SampleBudget: settings.ResNetSamples, BatchSize: 50, Seed: settings.Seed), progress);
+            readable.Add($"{data}: {resnet}");
+            metrics["resnet18_samples"] = resnet.OtherCount;
+            metrics["resnet18_real"] = resnet.RealCount;
+            foreach (var (name, value) in resnet.Metrics) metrics[name] = value;
+        }
+        if (digits) readable.Add(EvaluateDigits(gan, real, data, settings, progress, metrics));
+        return (string.Join(Environment.NewLine, readable), metrics);
+    }
+
+    /// <summary>The metrics on the features of the digit CNN (trained once on the real data and cached).</summary>
+    private static string EvaluateDigits(GanModel gan, InMemoryDataset real, string data, Settings settings, IProgress<EvaluationProgress> progress, Dictionary<string, object> metrics)
+    {
         string cache = settings.ClassifierCache ?? Path.Combine(Path.GetDirectoryName(DatasetCatalog.DefaultDataRoot)!, "classifiers");
         var trainingOptions = new ClassifierTrainingOptions(
             TrainCount: (int)Math.Min(8_000, real.Count * 4 / 5),
@@ -120,16 +151,11 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         if (!settings.Json)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Feature classifier: test accuracy {classifier.TestAccuracy:P2} on {classifier.TestCount} held-out images ({(classifier.LoadedFromCache ? "cached" : "trained now")}: {classifier.WeightsPath})."));
-        using var gan = BuildGan(weights, images: true);
-        gan.LoadWeights(weights);
         var evaluation = new ImageEvaluationOptions(SampleBudget: settings.Samples ?? 5_000, Seed: settings.Seed);
         var report = ImageEvaluator.Evaluate(gan, real.Features, classifier.Model, evaluation, progress);
-        var metrics = new Dictionary<string, object>
-        {
-            ["classifier_test_accuracy"] = classifier.TestAccuracy,
-            ["report"] = JsonDocument.Parse(report.ToJson()).RootElement,
-        };
-        return ($"{data}: {report}", metrics);
+        metrics["classifier_test_accuracy"] = classifier.TestAccuracy;
+        metrics["report"] = JsonDocument.Parse(report.ToJson()).RootElement;
+        return $"{data}: {report}";
     }
 
     private static string GuessData(string? recorded, string weights)
@@ -148,16 +174,31 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
     /// </summary>
     private static GanModel BuildGan(string weights, bool images)
     {
-        string runFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, RunOptions.RunFileName);
-        if (File.Exists(runFile))
-        {
-            var run = RunOptions.Load(runFile, new RunOptions(), isRunFile: true);
-            if (run.Model is not null && run.SampleShape is not null)
-                return RunFactory.CreateGan(run.Model, run.Loss, run.SampleShape, run.Seed);
-        }
+        if (RunFile(weights) is { Model: not null, SampleShape: not null } run)
+            return RunFactory.CreateGan(run.Model, run.Loss, run.SampleShape, run.Seed);
         return images
             ? RunFactory.CreateGan("mlp", "bce", new long[] { 784 }, seed: 0)
             : RunFactory.CreateGan("mlp-small", "bce", new long[] { 2 }, seed: 0);
+    }
+
+    /// <summary>The run.json beside the weights, or null when there is none (weights saved by a program).</summary>
+    private static RunOptions? RunFile(string weights)
+    {
+        string runFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, RunOptions.RunFileName);
+        return File.Exists(runFile) ? RunOptions.Load(runFile, new RunOptions(), isRunFile: true) : null;
+    }
+
+    /// <summary>One Spectre.Console progress bar per stage, on an interactive terminal.</summary>
+    private sealed class ProgressBars(ProgressContext context) : IProgress<EvaluationProgress>
+    {
+        private readonly Dictionary<string, ProgressTask> tasks = new();
+
+        public void Report(EvaluationProgress value)
+        {
+            if (!tasks.TryGetValue(value.Stage, out var task))
+                tasks[value.Stage] = task = context.AddTask(Markup.Escape(value.Stage), maxValue: Math.Max(1, value.Total));
+            task.Value = value.Done;
+        }
     }
 
     /// <summary>Prints a line when a stage starts and at every 10 % of it, on standard error, so the run never looks hung.</summary>

@@ -11,11 +11,19 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--data <NAME>")]
-        [Description("Training data: ring8, grid25 (built in, no download) or mnist:<folder> (IDX files). Default: ring8.")]
+        [Description("Training data: ring8, grid25, shapes (built in, no download), mnist, fashion-mnist, kmnist, cifar10 (optionally name:<folder>), or a folder with one subfolder of images per class. Default: ring8.")]
         public string? Data { get; init; }
 
+        [CommandOption("--image-size <N>")]
+        [Description("Resize images to N x N: folders with SkiaSharp's high-quality filter (bicubic, mipmapped when shrinking), mnist/cifar10 bilinearly with antialiasing; shapes are drawn at N. Needed for folders of mixed sizes. Default: the data's size.")]
+        public int? ImageSize { get; init; }
+
+        [CommandOption("--channels <N>")]
+        [Description("Image channels: 1 (gray; colour becomes BT.601 luma) or 3 (colour; gray is repeated). Default: the data's own (colour for folders and cifar10).")]
+        public int? Channels { get; init; }
+
         [CommandOption("--model <NAME>")]
-        [Description("Model preset: mlp (the article's MNIST MLP), mlp-small (2-D data), dcgan or conditional (28x28 images; conditional needs labels). Default: mlp-small for 2-D data, mlp for images.")]
+        [Description("Model preset: mlp (the article's MNIST MLP), mlp-small (2-D data), dcgan or conditional (square images of side 8, 14, 16, 28, 32, 56, 64, 112 or 128, any channels; conditional needs labels). Default: mlp-small for 2-D data, mlp for images.")]
         public string? Model { get; init; }
 
         [CommandOption("--loss <NAME>")]
@@ -66,6 +74,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Download a missing mnist, fashion-mnist, kmnist or cifar10 into the cache folder ($GAN_KERAS_DATA or ~/.cache/gan-keras/datasets), checksum-verified.")]
         public bool Download { get; init; }
 
+        [CommandOption("--stream")]
+        [Description("Read an image folder, cifar10 or a raw (not gzipped) IDX split from disk batch by batch (decoded on background threads, a few batches in memory) instead of loading it all; the same seed gives the same batches. Use it for folders larger than memory.")]
+        public bool Stream { get; init; }
+
         [CommandOption("-q|--quiet")]
         [Description("Print only the final summary.")]
         public bool Quiet { get; init; }
@@ -81,6 +93,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (Seed is < 0) return ValidationResult.Error($"--seed must be zero or positive (got {Seed}).");
             if (Keep is <= 0) return ValidationResult.Error($"--keep must be positive (got {Keep}).");
             if (Threads is <= 0) return ValidationResult.Error($"--threads must be positive (got {Threads}).");
+            if (ImageSize is < 8 or > 4096) return ValidationResult.Error($"--image-size must be from 8 to 4096 pixels (got {ImageSize}).");
+            if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 (gray) or 3 (colour) (got {Channels}).");
             if (Quiet && Verbose) return ValidationResult.Error("--quiet and --verbose cannot be used together.");
             if (Config is not null && !File.Exists(Config)) return ValidationResult.Error($"Config file '{Config}' does not exist.");
             if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume folder '{Resume}' does not exist.");
@@ -94,8 +108,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
         return settings.Resume is null
-            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads).Start(Merge(settings))
-            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
+            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Start(Merge(settings))
+            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
     }
 
     /// <summary>Defaults, then the config file, then the flags.</summary>
@@ -115,6 +129,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             Dtype = s.Dtype ?? options.Dtype,
             Out = s.Out ?? options.Out,
             Keep = s.Keep ?? options.Keep,
+            ImageSize = s.ImageSize ?? options.ImageSize,
+            Channels = s.Channels ?? options.Channels,
         };
     }
 
@@ -131,6 +147,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (s.Device is not null) given["device"] = s.Device;
         if (s.Dtype is not null) given["dtype"] = s.Dtype;
         if (s.Keep is not null) given["keep"] = s.Keep.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (s.ImageSize is not null) given["image-size"] = s.ImageSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (s.Channels is not null) given["channels"] = s.Channels.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return given;
     }
 }

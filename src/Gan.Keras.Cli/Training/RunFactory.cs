@@ -18,7 +18,7 @@ internal static class RunFactory
     /// <summary>Data names, as shown in errors and help.</summary>
     public static readonly string[] DataNames = { "ring8", "grid25", "shapes", "mnist[:<folder>]", "fashion-mnist[:<folder>]", "kmnist[:<folder>]", "cifar10[:<folder>]", "<folder with one subfolder of images per class>" };
 
-    /// <summary>Model presets: the article's MNIST MLP, a small MLP for 2-D data, DCGAN and a conditional DCGAN (28×28 images).</summary>
+    /// <summary>Model presets: the article's MLP (any image, flattened), a small MLP for 2-D data, DCGAN and a conditional DCGAN (square images of a side <see cref="DcganPreset.SupportedSides"/> lists).</summary>
     public static readonly string[] ModelNames = { "mlp", "mlp-small", "dcgan", "conditional" };
 
     /// <summary>Loss names (<see cref="GanLosses"/>; its aliases, such as <c>bce</c>, are accepted too).</summary>
@@ -33,7 +33,8 @@ internal static class RunFactory
     public static void Validate(RunOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DataKind(options.Data);
+        if (DataKind(options.Data) != "images" && (options.ImageSize is not null || options.Channels is not null))
+            throw new UsageException($"--image-size and --channels apply to image data, but --data {options.Data} is 2-D points. Drop them, or use image data (shapes, mnist, cifar10, a folder).");
         if (options.Model is not null && !ModelNames.Contains(options.Model))
             throw Unknown("model", options.Model, ModelNames);
         CreateLoss(options.Loss);
@@ -57,7 +58,10 @@ internal static class RunFactory
     /// <param name="seed">Seed of built-in data.</param>
     /// <param name="flatten">Whether images are flat vectors (MLPs) or NCHW (convolutions).</param>
     /// <param name="download">Whether a missing file dataset is downloaded into the cache folder (checksum-verified).</param>
-    public static InMemoryDataset LoadData(string data, long seed, bool flatten = true, bool download = false)
+    /// <param name="imageSize">The square side images are resized to, or null to keep theirs.</param>
+    /// <param name="channels">1 or 3 image channels, or null to keep the data's own.</param>
+    /// <param name="stream">Whether image folders and CIFAR-10 are read from disk batch by batch instead of loaded into memory.</param>
+    public static Dataset LoadData(string data, long seed, bool flatten = true, bool download = false, int? imageSize = null, int? channels = null, bool stream = false)
     {
         switch (DataKind(data))
         {
@@ -69,7 +73,7 @@ internal static class RunFactory
                 // Every other name goes through the library's catalogue (built-in shapes, IDX and CIFAR-10 files, image folders).
                 try
                 {
-                    return DatasetCatalog.Load(data, new DatasetOptions { Seed = seed, Flatten = flatten, Download = download });
+                    return DatasetCatalog.Open(data, new DatasetOptions { Seed = seed, Flatten = flatten, Download = download, ImageSize = imageSize, Channels = channels, Stream = stream });
                 }
                 catch (ArgumentException ex)
                 {
@@ -174,18 +178,23 @@ internal static class RunFactory
             ? (int)sampleShape[0]
             : throw new UsageException($"Model '{model}' is an MLP and needs flat samples, but the data's samples have shape [{string.Join(", ", sampleShape)}].");
 
-    private static long[] Image(string model, IReadOnlyList<long> sampleShape) =>
-        sampleShape.Count == 3 && sampleShape[1] == 28 && sampleShape[2] == 28
-            ? sampleShape.ToArray()
-            : throw new UsageException($"Model '{model}' is a convolutional preset for 28×28 images (mnist:<folder>), but the data's samples have shape [{string.Join(", ", sampleShape)}]; for 2-D data use --model mlp-small.");
+    private static long[] Image(string model, IReadOnlyList<long> sampleShape)
+    {
+        string shape = string.Join(", ", sampleShape);
+        if (sampleShape.Count != 3)
+            throw new UsageException($"Model '{model}' is a convolutional preset for images [channels, side, side], but the data's samples have shape [{shape}]; for 2-D data use --model mlp-small.");
+        if (sampleShape[1] != sampleShape[2] || !DcganPreset.Supports(sampleShape[1]))
+            throw new UsageException($"Model '{model}' builds square images of side {string.Join(", ", DcganPreset.SupportedSides)}, but the data's samples have shape [{shape}]. Resize the images with --image-size (e.g. --image-size 32 or 64).");
+        return sampleShape.ToArray();
+    }
 
-    /// <summary>The DCGAN of the Dcgan example (Radford et al. 2016, scaled to 28×28); with classes, the conditional GAN of the ConditionalGan example.</summary>
+    /// <summary>The DCGAN preset (Radford et al. 2016) for the data's channels and side; with classes, the conditional GAN of the ConditionalGan example.</summary>
     private static GanModel Dcgan(long[] imageShape, long seed, int classes)
     {
-        const int latentDim = Dcgan28.DefaultLatentDim;
-        int channels = (int)imageShape[0];
-        var generator = Dcgan28.Generator(latentDim, channels, conditionSize: classes);
-        var discriminator = Dcgan28.Discriminator(channels, conditionChannels: classes);
+        const int latentDim = DcganPreset.DefaultLatentDim;
+        int channels = (int)imageShape[0], side = (int)imageShape[1];
+        var generator = DcganPreset.Generator(latentDim, channels, side, conditionSize: classes);
+        var discriminator = DcganPreset.Discriminator(channels, side, conditionChannels: classes);
         return classes > 0
             ? new ConditionalGanModel(generator, discriminator, latentDim, classes, seed)
             : new GanModel(generator, discriminator, latentDim, seed);
@@ -194,7 +203,7 @@ internal static class RunFactory
     private static GanModel ArticleMlp(int features, long seed)
     {
         if (features == 2)
-            throw new UsageException("Model 'mlp' is the article's MNIST MLP (tanh output in [-1, 1], 784 pixels); for 2-D data such as ring8 or grid25 use --model mlp-small.");
+            throw new UsageException("Model 'mlp' is the article's MNIST MLP (tanh output in [-1, 1], one output per pixel and channel); for 2-D data such as ring8 or grid25 use --model mlp-small.");
         var generator = new Sequential(new Layer[]
         {
             new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(features, "tanh"),

@@ -15,7 +15,7 @@ internal sealed record RunOptions
     private const string Format = "gan-keras.run.v1";
 
     /// <summary>The keys a config file may hold (the flags' names).</summary>
-    public static readonly string[] ConfigKeys = { "data", "model", "loss", "epochs", "batch-size", "seed", "device", "dtype", "out", "keep" };
+    public static readonly string[] ConfigKeys = { "data", "model", "loss", "epochs", "batch-size", "seed", "device", "dtype", "out", "keep", "image-size", "channels" };
 
     public string Data { get; init; } = "ring8";
 
@@ -38,6 +38,12 @@ internal sealed record RunOptions
     public string? Out { get; init; }
 
     public int Keep { get; init; } = 3;
+
+    /// <summary>The square side images are resized to (<c>--image-size</c>), or null to keep the data's size.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>The image channels (<c>--channels</c>, 1 or 3), or null to keep the data's own.</summary>
+    public int? Channels { get; init; }
 
     /// <summary>The shape of one sample (recorded in run.json so <c>gan sample</c> can rebuild the model without the data).</summary>
     public IReadOnlyList<long>? SampleShape { get; init; }
@@ -72,6 +78,8 @@ internal sealed record RunOptions
                 "dtype" => options with { Dtype = Text(path, key, node) },
                 "out" => options with { Out = Text(path, key, node) },
                 "keep" => options with { Keep = (int)Number(path, key, node, 1, 1000) },
+                "image-size" => options with { ImageSize = (int)Number(path, key, node, 8, 4096) },
+                "channels" => options with { Channels = ChannelCount(path, node) },
                 _ => options,
             };
         }
@@ -96,18 +104,25 @@ internal sealed record RunOptions
             ["dtype"] = Dtype,
             ["keep"] = Keep,
         };
+        if (ImageSize is not null) root["image-size"] = ImageSize;
+        if (Channels is not null) root["channels"] = Channels;
         if (SampleShape is not null) root["sample-shape"] = new JsonArray(SampleShape.Select(d => (JsonNode)d).ToArray());
         Saving.AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 
     /// <summary>The settings as one line, for the run's header and the checkpoint metadata.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"data {Data}, model {Model}, loss {Loss}, epochs {Epochs}, batch size {BatchSize}, seed {Seed}, device {Device}, dtype {Dtype}");
+        $"data {Data}, model {Model}, loss {Loss}, epochs {Epochs}, batch size {BatchSize}, seed {Seed}, device {Device}, dtype {Dtype}{(ImageSize is null ? "" : $", image size {ImageSize}")}{(Channels is null ? "" : $", channels {Channels}")}");
 
     private static string Text(string path, string key, JsonNode? node) =>
         node is JsonValue value && value.TryGetValue(out string? text) && !string.IsNullOrWhiteSpace(text)
             ? text
             : throw new UsageException($"Config file '{path}': '{key}' must be a non-empty string, got {node?.ToJsonString() ?? "null"}.");
+
+    private static int ChannelCount(string path, JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue(out int channels) && channels is 1 or 3
+            ? channels
+            : throw new UsageException($"Config file '{path}': 'channels' must be 1 (gray) or 3 (colour), got {node?.ToJsonString() ?? "null"}.");
 
     private static long Number(string path, string key, JsonNode? node, long min, long max) =>
         node is JsonValue value && value.TryGetValue(out long number) && number >= min && number <= max

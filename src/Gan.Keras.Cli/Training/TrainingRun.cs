@@ -37,14 +37,16 @@ internal sealed class TrainingRun
     /// <summary>Exit code after Ctrl+C (128 + SIGINT), as shells report an interrupted command.</summary>
     public const int InterruptedExitCode = 130;
 
-    private static readonly string[] FixedKeys = { "data", "model", "loss", "batch-size", "seed", "dtype", "out" };
+    private static readonly string[] FixedKeys = { "data", "model", "loss", "batch-size", "seed", "dtype", "out", "image-size", "channels" };
     private readonly IAnsiConsole console;
     private readonly Verbosity verbosity;
     private readonly bool download;
     private readonly int? threads;
+    private readonly bool stream;
 
-    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null)
+    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false)
     {
+        this.stream = stream;
         this.console = console;
         this.verbosity = verbosity;
         this.download = download;
@@ -65,7 +67,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels, stream);
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device, dtype);
@@ -103,7 +105,7 @@ internal sealed class TrainingRun
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
         using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
-        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download);
+        using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels, stream);
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device, dtype);
         using var checkpoint = manager.LoadLatest();
@@ -125,7 +127,7 @@ internal sealed class TrainingRun
         return Train(options, data, gan, noise, start, resumed: true);
     }
 
-    private int Train(RunOptions options, InMemoryDataset data, GanModel gan, torch.Tensor noise, int startEpoch, bool resumed)
+    private int Train(RunOptions options, Dataset data, GanModel gan, torch.Tensor noise, int startEpoch, bool resumed)
     {
         string outDir = options.Out!;
         var modes = RunFactory.ModesFor(options.Data);
@@ -183,7 +185,7 @@ internal sealed class TrainingRun
     }
 
     /// <summary>Writes samples.csv and samples.png (a scatter over the true modes for 2-D data, an image grid otherwise).</summary>
-    private static string WriteSamples(GanModel gan, InMemoryDataset data, torch.Tensor noise, double[,]? modes, string outDir, long seed)
+    private static string WriteSamples(GanModel gan, Dataset data, torch.Tensor noise, double[,]? modes, string outDir, long seed)
     {
         bool points = SamplePicture.IsPoints(data.ElementShape);
         using var generated = RunFactory.Generate(gan, points ? 2_500 : 64, seed);
@@ -206,6 +208,8 @@ internal sealed class TrainingRun
             ["loss"] = saved.Loss,
             ["batch-size"] = saved.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["seed"] = saved.Seed.ToString(CultureInfo.InvariantCulture),
+            ["image-size"] = saved.ImageSize?.ToString(CultureInfo.InvariantCulture),
+            ["channels"] = saved.Channels?.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var key in FixedKeys)
         {

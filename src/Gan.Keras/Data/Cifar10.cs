@@ -17,7 +17,7 @@ public static class Cifar10
         "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
     };
 
-    private const int ImageLength = 3 * 32 * 32;
+    internal const int ImageLength = 3 * 32 * 32;
 
     /// <summary>Gets the files of a split: <c>data_batch_1.bin</c> … <c>data_batch_5.bin</c> for train, <c>test_batch.bin</c> for test.</summary>
     public static IReadOnlyList<string> SplitFiles(string split) => split switch
@@ -62,13 +62,7 @@ public static class Cifar10
         if (!File.Exists(path))
             throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz) or use --download.", path);
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length == 0 || bytes.Length % RecordLength != 0)
-        {
-            long whole = bytes.Length / RecordLength;
-            throw new InvalidDataException(
-                $"CIFAR-10 file '{path}' is {bytes.Length} bytes, not a whole number of {RecordLength}-byte records (1 label + 3072 pixels): " +
-                (bytes.Length == 0 ? "it is empty." : $"record {whole} starting at byte offset {whole * RecordLength} is cut short after {bytes.Length % RecordLength} bytes (truncated download?)."));
-        }
+        CheckLength(path, bytes.Length);
         int records = Math.Min(bytes.Length / RecordLength, maxRecords);
         for (int r = 0; r < records; r++)
         {
@@ -81,7 +75,18 @@ public static class Cifar10
         }
     }
 
-    private static string ResolveFolder(string directory, string split)
+    /// <summary>Checks that a file of <paramref name="length"/> bytes is a whole, non-zero number of records.</summary>
+    internal static void CheckLength(string path, long length)
+    {
+        if (length != 0 && length % RecordLength == 0) return;
+        long whole = length / RecordLength;
+        throw new InvalidDataException(
+            $"CIFAR-10 file '{path}' is {length} bytes, not a whole number of {RecordLength}-byte records (1 label + 3072 pixels): " +
+            (length == 0 ? "it is empty." : $"record {whole} starting at byte offset {whole * RecordLength} is cut short after {length % RecordLength} bytes (truncated download?)."));
+    }
+
+    /// <summary>Finds the folder that holds the split's files: the folder itself or its cifar-10-batches-bin.</summary>
+    internal static string ResolveFolder(string directory, string split)
     {
         string first = SplitFiles(split)[0];
         foreach (var candidate in new[] { directory, Path.Combine(directory, "cifar-10-batches-bin") })

@@ -47,10 +47,10 @@ public static class DatasetCatalog
         {
             "ring8" => GaussianMixtures.Ring8(options.Count, options.Seed),
             "grid25" => GaussianMixtures.Grid25(options.Count, options.Seed),
-            "shapes" => ProceduralShapes.Load(options.Count, options.Seed, options.Flatten),
-            "mnist" or "fashion-mnist" or "kmnist" => LoadIdx(RemoteDatasets.Find(name)!, folder, options),
-            "cifar10" => LoadCifar10(folder, options),
-            _ when Directory.Exists(nameOrFolder) => ImageFolder.Load(nameOrFolder, options.Channels, options.ImageSize, options.Flatten, options.Limit),
+            "shapes" => ProceduralShapes.Load(options.Count, options.Seed, options.Flatten, options.Channels ?? 1, options.ImageSize ?? ProceduralShapes.Size),
+            "mnist" or "fashion-mnist" or "kmnist" => ImageConversion.Convert(LoadIdx(RemoteDatasets.Find(name)!, folder, options), options.Channels, options.ImageSize, options.Flatten),
+            "cifar10" => ImageConversion.Convert(LoadCifar10(folder, options), options.Channels, options.ImageSize, options.Flatten),
+            _ when Directory.Exists(nameOrFolder) => ImageFolder.Load(nameOrFolder, options.Channels ?? 3, options.ImageSize, options.Flatten, options.Limit),
             _ => throw new ArgumentException(
                 $"Unknown dataset '{nameOrFolder}'. Use one of {string.Join(", ", BuiltInNames.Concat(FileNames))} (the file datasets optionally as name:folder), or the path of a folder with one subfolder of images per class.",
                 nameof(nameOrFolder)),
@@ -60,6 +60,38 @@ public static class DatasetCatalog
             using (dataset) return dataset.Take(limit);
         }
         return dataset;
+    }
+
+    /// <summary>
+    /// Opens a dataset by name as <see cref="Load"/> does, but with <see cref="DatasetOptions.Stream"/> an image folder, a
+    /// CIFAR-10 split or an IDX split with a raw (not gzipped) images file is read from disk batch by batch (same batches
+    /// for the same seed) rather than held in memory; anything else is loaded.
+    /// </summary>
+    /// <param name="nameOrFolder">As for <see cref="Load"/>.</param>
+    /// <param name="options">As for <see cref="Load"/>; <see cref="DatasetOptions.ImageSize"/> and <see cref="DatasetOptions.Channels"/> other than CIFAR-10's own need it in memory.</param>
+    public static Dataset Open(string nameOrFolder, DatasetOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrFolder);
+        options ??= new DatasetOptions();
+        if (!options.Stream) return Load(nameOrFolder, options);
+        var (name, folder) = Split(nameOrFolder);
+        if (name == "cifar10" && options.ImageSize is null or 32 && options.Channels is null or 3)
+        {
+            // Loading first checks (or downloads) the files exactly as Load does, without keeping them.
+            string directory = folder ?? Path.Combine(options.DataRoot ?? DefaultDataRoot, "cifar10");
+            using (LoadCifar10(directory, options with { Limit = 1 })) { }
+            return StreamedCifar10.Open(directory, options.Split ?? "train", options.Flatten, options.Limit);
+        }
+        if (name is "mnist" or "fashion-mnist" or "kmnist" && options.ImageSize is null or 28 && options.Channels is null or 1)
+        {
+            string directory = folder ?? Path.Combine(options.DataRoot ?? DefaultDataRoot, name);
+            string split = options.Split ?? (Mnist.HasSplit(directory, "train") ? "train" : "t10k");
+            if (StreamedIdx.HasRawImages(directory, split))
+                return StreamedIdx.Open(directory, split, options.Flatten, options.Limit, name);
+        }
+        if (!BuiltInNames.Contains(name) && !FileNames.Contains(name) && Directory.Exists(nameOrFolder))
+            return StreamedImageFolder.Open(nameOrFolder, options.Channels ?? 3, options.ImageSize, options.Flatten, options.Limit);
+        return Load(nameOrFolder, options);
     }
 
     /// <summary>Downloads a file dataset's split into its cache folder (or <paramref name="folder"/>) unless present, and returns the folder.</summary>

@@ -35,9 +35,23 @@ public sealed record DatasetOptions
     /// <summary>Gets the HTTP client downloads use (a new one when null).</summary>
     public HttpClient? HttpClient { get; init; }
 
-    /// <summary>Gets the channels of an image folder: 1 (grayscale) or 3 (RGB).</summary>
-    public int Channels { get; init; } = 3;
+    /// <summary>
+    /// Gets the channels images are given: 1 (grayscale) or 3 (RGB); null keeps the data's own (RGB for image folders and
+    /// CIFAR-10, gray for the IDX datasets and shapes).
+    /// </summary>
+    public int? Channels { get; init; }
 
-    /// <summary>Gets the square size images of a folder are resized to, or null to keep their (common) size.</summary>
+    /// <summary>
+    /// Gets the square size images are resized to, or null to keep their size (image folders: their common size). Image
+    /// folders are resized by SkiaSharp's high-quality filter; IDX and CIFAR-10 images bilinearly with antialiasing;
+    /// shapes are drawn at that size.
+    /// </summary>
     public int? ImageSize { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether <see cref="DatasetCatalog.Open"/> reads image folders, CIFAR-10 and raw IDX splits
+    /// from disk batch by batch (<see cref="StreamingDataset"/>) instead of loading them into memory. Other datasets are
+    /// always in memory.
+    /// </summary>
+    public bool Stream { get; init; }
 }

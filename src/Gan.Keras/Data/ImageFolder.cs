@@ -34,16 +34,7 @@ public static class ImageFolder
     /// <exception cref="InvalidDataException">A file cannot be decoded, or sizes differ without <paramref name="size"/>; the message names the file.</exception>
     public static InMemoryDataset Load(string directory, int channels = 3, int? size = null, bool flatten = false, int? limit = null)
     {
-        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "Use 1 (grayscale) or 3 (RGB) channels.");
-        if (size is { } s) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(s, nameof(size));
-        if (limit is { } l) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(l, nameof(limit));
-        var classes = ClassNames(directory);
-        if (classes.Count == 0)
-            throw new InvalidDataException($"Image folder '{directory}' has no class subfolders with PNG or JPEG images. Expected one subfolder per class, e.g. '{Path.Combine(directory, "cat", "001.png")}'.");
-        var files = classes
-            .SelectMany((name, label) => ImageFiles(Path.Combine(directory, name)).Order(StringComparer.Ordinal).Select(f => (File: f, Label: label)))
-            .Take(limit ?? int.MaxValue)
-            .ToArray();
+        var (name, files) = ListFiles(directory, channels, size, limit);
         int width = 0, height = 0;
         float[]? pixels = null;
         for (int i = 0; i < files.Length; i++)
@@ -63,13 +54,30 @@ public static class ImageFolder
         using var scope = torch.NewDisposeScope();
         var shape = flatten ? new long[] { files.Length, channels * height * width } : new long[] { files.Length, channels, height, width };
         var labels = torch.tensor(files.Select(f => (long)f.Label).ToArray());
-        return new InMemoryDataset(torch.tensor(pixels!, shape), labels, Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar)));
+        return new InMemoryDataset(torch.tensor(pixels!, shape), labels, name);
+    }
+
+    /// <summary>Checks the arguments and lists the images with their labels (classes in order, files in ordinal order), and the folder's name.</summary>
+    internal static (string Name, (string File, int Label)[] Files) ListFiles(string directory, int channels, int? size, int? limit)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "Use 1 (grayscale) or 3 (RGB) channels.");
+        if (size is { } s) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(s, nameof(size));
+        if (limit is { } l) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(l, nameof(limit));
+        var classes = ClassNames(directory);
+        if (classes.Count == 0)
+            throw new InvalidDataException($"Image folder '{directory}' has no class subfolders with PNG or JPEG images. Expected one subfolder per class, e.g. '{Path.Combine(directory, "cat", "001.png")}'.");
+        var files = classes
+            .SelectMany((name, label) => ImageFiles(Path.Combine(directory, name)).Order(StringComparer.Ordinal).Select(f => (File: f, Label: label)))
+            .Take(limit ?? int.MaxValue)
+            .ToArray();
+        return (Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar)), files);
     }
 
     private static IEnumerable<string> ImageFiles(string directory) =>
         Directory.EnumerateFiles(directory).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()));
 
-    private static SKBitmap Decode(string path, int? size)
+    /// <summary>Decodes a PNG or JPEG as RGBA, resized to <c>size × size</c> when given.</summary>
+    internal static SKBitmap Decode(string path, int? size)
     {
         SKBitmap? decoded;
         try
@@ -94,7 +102,8 @@ public static class ImageFolder
         return rgba;
     }
 
-    private static void CopyPixels(SKBitmap bitmap, int channels, Span<float> target)
+    /// <summary>Writes an RGBA bitmap's pixels as planar float32 in [−1, 1]: RGB, or BT.601 luma for one channel.</summary>
+    internal static void CopyPixels(SKBitmap bitmap, int channels, Span<float> target)
     {
         int plane = bitmap.Width * bitmap.Height;
         var bytes = bitmap.GetPixelSpan();

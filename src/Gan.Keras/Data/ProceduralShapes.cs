@@ -3,9 +3,11 @@ using TorchSharp;
 namespace Gan.Keras.Data;
 
 /// <summary>
-/// A built-in 28×28 grayscale image dataset drawn procedurally (no download): ten classes of simple shapes and strokes
-/// with random position, size, rotation, stroke width and brightness, anti-aliased, seeded. It has MNIST's layout
-/// (one channel, 28×28, ten labelled classes, values in [−1, 1]), so image GANs and the CLI can train with no data.
+/// A built-in image dataset drawn procedurally (no download): ten classes of simple shapes and strokes with random
+/// position, size, rotation, stroke width and brightness, anti-aliased, seeded. By default it has MNIST's layout (one
+/// channel, 28×28, ten labelled classes, values in [−1, 1]), so image GANs and the CLI can train with no data; in colour
+/// each image has a random bright foreground colour on a random dark background, and any side draws the same scene
+/// scaled.
 /// </summary>
 public static class ProceduralShapes
 {
@@ -21,27 +23,49 @@ public static class ProceduralShapes
     /// <summary>Draws <paramref name="count"/> labelled images, classes in turn (balanced), shuffled by the seed.</summary>
     /// <param name="count">Number of images; positive.</param>
     /// <param name="seed">The same seed gives the same images on every machine (pure managed arithmetic).</param>
-    /// <param name="flatten">Whether images are <c>[784]</c> (for MLPs) or <c>[1, 28, 28]</c> (NCHW, for convolutions).</param>
-    public static InMemoryDataset Load(int count = 10_000, long seed = 0, bool flatten = false)
+    /// <param name="flatten">Whether images are flat (<c>[784]</c>, for MLPs) or NCHW (<c>[1, 28, 28]</c>, for convolutions).</param>
+    /// <param name="channels">1 (gray) or 3 (colour: a random foreground colour on a random dark background).</param>
+    /// <param name="side">Image side in pixels (at least 8); the scene is drawn at any side, scaled from 28.</param>
+    public static InMemoryDataset Load(int count = 10_000, long seed = 0, bool flatten = false, int channels = 1, int side = Size)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "Use 1 (gray) or 3 (colour) channels.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(side, 8);
         var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
-        var pixels = new float[count * Size * Size];
+        int plane = side * side, n = channels * plane;
+        var pixels = new float[(long)count * n];
+        var gray = new float[plane];
         var labels = new long[count];
         for (int i = 0; i < count; i++)
         {
             int label = i % ClassNames.Count;
             labels[i] = label;
-            Draw(label, random, pixels.AsSpan(i * Size * Size, Size * Size));
+            var image = pixels.AsSpan(i * n, n);
+            if (channels == 1)
+            {
+                Draw(label, random, image, side);
+                continue;
+            }
+            // Colours first, then the shape: a bright foreground, a dark background, mixed by the shape's coverage.
+            var foreground = new[] { Uniform(random, 0.3, 1), Uniform(random, 0.3, 1), Uniform(random, 0.3, 1) };
+            var background = new[] { Uniform(random, 0, 0.25), Uniform(random, 0, 0.25), Uniform(random, 0, 0.25) };
+            Draw(label, random, gray, side);
+            for (int c = 0; c < 3; c++)
+                for (int p = 0; p < plane; p++)
+                {
+                    double coverage = (gray[p] + 1) / 2;
+                    image[c * plane + p] = (float)((background[c] + coverage * (foreground[c] - background[c])) * 2 - 1);
+                }
         }
-        Shuffle(pixels, labels, random);
+        Shuffle(pixels, labels, random, n);
         using var scope = torch.NewDisposeScope();
-        var shape = flatten ? new long[] { count, Size * Size } : new long[] { count, 1, Size, Size };
-        return new InMemoryDataset(torch.tensor(pixels, shape), torch.tensor(labels), "shapes");
+        var shape = flatten ? new long[] { count, n } : new long[] { count, channels, side, side };
+        string name = channels == 1 && side == Size ? "shapes" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"shapes-{(channels == 3 ? "rgb" : "gray")}{side}");
+        return new InMemoryDataset(torch.tensor(pixels, shape), torch.tensor(labels), name);
     }
 
-    /// <summary>Renders one image of class <paramref name="label"/> into <paramref name="image"/> (values in [−1, 1]).</summary>
-    internal static void Draw(int label, Random random, Span<float> image)
+    /// <summary>Renders one image of class <paramref name="label"/> into <paramref name="image"/> (values in [−1, 1]), <paramref name="side"/> pixels square.</summary>
+    internal static void Draw(int label, Random random, Span<float> image, int side = Size)
     {
         double cx = 14 + Uniform(random, -3, 3), cy = 14 + Uniform(random, -3, 3);
         double radius = Uniform(random, 6, 10);
@@ -51,10 +75,12 @@ public static class ProceduralShapes
         var (cos, sin) = (Math.Cos(angle), Math.Sin(angle));
         (double X, double Y) Rotate(double x, double y) => (cx + x * cos - y * sin, cy + x * sin + y * cos);
         var triangle = new[] { Rotate(0, -radius), Rotate(radius * 0.866, radius * 0.5), Rotate(-radius * 0.866, radius * 0.5) };
-        for (int y = 0; y < Size; y++)
-            for (int x = 0; x < Size; x++)
+        // The scene is laid out on a 28×28 canvas; other sides sample it at their own pixel centres.
+        double unit = (double)Size / side;
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
             {
-                double px = x + 0.5, py = y + 0.5;
+                double px = (x + 0.5) * unit, py = (y + 0.5) * unit;
                 // Local coordinates: the shape's frame, centred and unrotated.
                 double lx = (px - cx) * cos + (py - cy) * sin, ly = -(px - cx) * sin + (py - cy) * cos;
                 double coverage = label switch
@@ -72,7 +98,7 @@ public static class ProceduralShapes
                     _ => throw new ArgumentOutOfRangeException(nameof(label), label, $"Label must be in [0, {ClassNames.Count - 1}]."),
                 };
                 double value = Math.Clamp(coverage * brightness + Uniform(random, -0.03, 0.03), 0, 1);
-                image[y * Size + x] = (float)(value * 2 - 1);
+                image[y * side + x] = (float)(value * 2 - 1);
             }
     }
 
@@ -119,9 +145,8 @@ public static class ProceduralShapes
     }
 
     // Fisher–Yates on images and labels together, so classes are not in turn.
-    private static void Shuffle(float[] pixels, long[] labels, Random random)
+    private static void Shuffle(float[] pixels, long[] labels, Random random, int n)
     {
-        const int n = Size * Size;
         var buffer = new float[n];
         for (int i = labels.Length - 1; i > 0; i--)
         {

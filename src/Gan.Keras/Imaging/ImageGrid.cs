@@ -10,7 +10,8 @@ public static class ImageGrid
     /// <summary>Saves images as a PNG grid, written atomically.</summary>
     /// <param name="path">The PNG file.</param>
     /// <param name="images">
-    /// <c>[n, c, h, w]</c> (NCHW, c = 1 or 3), <c>[n, h, w]</c>, or <c>[n, h·w]</c> with square images (MNIST's <c>[n, 784]</c>).
+    /// <c>[n, c, h, w]</c> (NCHW, c = 1 or 3), <c>[n, h, w]</c>, or flat square images: <c>[n, h·w]</c> gray (MNIST's
+    /// <c>[n, 784]</c>) or <c>[n, 3·h·w]</c> RGB in channel-major order (CIFAR-10's <c>[n, 3072]</c>).
     /// Values in [−1, 1] (tanh output); they are clipped.
     /// </param>
     /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
@@ -31,7 +32,7 @@ public static class ImageGrid
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         using var scope = torch.NewDisposeScope();
-        var nchw = ToNchw(images);
+        var nchw = ImageLayout.ToNchw(images);
         long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
         int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(n));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
@@ -57,21 +58,5 @@ public static class ImageGrid
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
-    }
-
-    private static torch.Tensor ToNchw(torch.Tensor images)
-    {
-        switch (images.dim())
-        {
-            case 4 when images.shape[1] is 1 or 3:
-                return images;
-            case 3:
-                return images.unsqueeze(1);
-            case 2:
-                long side = (long)Math.Round(Math.Sqrt(images.shape[1]));
-                if (side * side == images.shape[1]) return images.reshape(images.shape[0], 1, side, side);
-                break;
-        }
-        throw new ArgumentException($"Cannot render images of shape [{string.Join(", ", images.shape)}]: use [n, 1|3, h, w], [n, h, w] or [n, h·w] with square images.", nameof(images));
     }
 }

@@ -39,8 +39,7 @@ public static class ImageEvaluator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options));
         var clock = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
-        int realCount = (int)Math.Min(realImages.shape[0], options.SampleBudget);
-        var (realFeatures, _) = Activations(extractor, (start, n) => realImages.narrow(0, start, n).alias(), realCount, options.BatchSize, "real features", progress);
+        var (realFeatures, _) = Activations(extractor, realImages, options.SampleBudget, options.BatchSize, "real features", progress);
         var (fakeFeatures, fakeLogits) = Activations(extractor, (_, n) => generate(n), options.SampleBudget, options.BatchSize, "generated samples", progress);
         return Compare(extractor.Name, realFeatures, fakeFeatures, fakeLogits, options, progress, clock);
     }
@@ -54,11 +53,16 @@ public static class ImageEvaluator
         options ??= new ImageEvaluationOptions();
         var clock = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
-        int realCount = (int)Math.Min(realImages.shape[0], options.SampleBudget);
-        int otherCount = (int)Math.Min(otherImages.shape[0], options.SampleBudget);
-        var (realFeatures, _) = Activations(extractor, (start, n) => realImages.narrow(0, start, n).alias(), realCount, options.BatchSize, "real features", progress);
-        var (otherFeatures, otherLogits) = Activations(extractor, (start, n) => otherImages.narrow(0, start, n).alias(), otherCount, options.BatchSize, "compared features", progress);
+        var (realFeatures, _) = Activations(extractor, realImages, options.SampleBudget, options.BatchSize, "real features", progress);
+        var (otherFeatures, otherLogits) = Activations(extractor, otherImages, options.SampleBudget, options.BatchSize, "compared features", progress);
         return Compare(extractor.Name, realFeatures, otherFeatures, otherLogits, options, progress, clock);
+    }
+
+    /// <summary>Runs the extractor over the first min(n, <paramref name="budget"/>) of <paramref name="images"/> in batches; returns features and logits.</summary>
+    public static (torch.Tensor Features, torch.Tensor Logits) Activations(IFeatureExtractor extractor, torch.Tensor images, int budget, int batchSize, string stage, IProgress<EvaluationProgress>? progress)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return Activations(extractor, (start, n) => images.narrow(0, start, n).alias(), (int)Math.Min(images.shape[0], budget), batchSize, stage, progress);
     }
 
     /// <summary>Runs the extractor over <paramref name="count"/> images fetched in batches; returns features and logits.</summary>

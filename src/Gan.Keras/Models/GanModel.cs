@@ -345,7 +345,7 @@ public class GanModel : IDisposable
         var ganLoss = Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fakeOutput = DiscriminatorCall(GeneratorCall(latent, labels, training: true), labels, training: true);
+        var fakeOutput = DiscriminatorCall(Augment(GeneratorCall(latent, labels, training: true)), labels, training: true);
         var gLoss = ganLoss.GeneratorLoss(fakeOutput);
         var variables = Generator.TrainableVariables;
         var grads = tape.Gradient(gLoss, variables);
@@ -353,6 +353,11 @@ public class GanModel : IDisposable
         UpdateEma();
         return gLoss.detach().MoveToOuterDisposeScope();
     }
+
+    /// <summary>Gets or sets the differentiable augmentation of real and generated samples before the discriminator in training (Zhao et al. 2020), or null (the default) for none. Gradient penalties see the samples unaugmented.</summary>
+    public Training.DiffAugment? Augmentation { get; set; }
+
+    private torch.Tensor Augment(torch.Tensor samples) => Augmentation?.Apply(samples, random) ?? samples;
 
     /// <summary>Draws latent vectors <c>[n, latentDim]</c> from N(0, 1) from <see cref="Noise"/>, on the model's device.</summary>
     public torch.Tensor SampleLatent(long n)
@@ -524,6 +529,8 @@ public class GanModel : IDisposable
     /// <summary>Scores real and generated samples, in two discriminator calls or, with <see cref="ScoreRealAndFakeTogether"/>, in one.</summary>
     private (torch.Tensor Real, torch.Tensor Fake) ScoreRealAndFake(torch.Tensor real, torch.Tensor fake, torch.Tensor? labels)
     {
+        real = Augment(real);
+        fake = Augment(fake);
         if (!ScoreRealAndFakeTogether)
             return (DiscriminatorCall(real, labels, training: true), DiscriminatorCall(fake, labels, training: true));
         var both = DiscriminatorCall(torch.cat(new[] { real, fake }), labels is null ? null : torch.cat(new[] { labels, labels }), training: true);

@@ -68,7 +68,7 @@ public class EvalCommandTests
             gan.SaveWeights(path, new Dictionary<string, string> { ["data"] = "mnist-t10k" });
 
         // When it is evaluated against tests/data/mnist with 500 samples, the classifier options of the shared one
-        var (code, output, error) = Run("eval", path, "--data", $"mnist:{TestPaths.Mnist}", "--samples", "500",
+        var (code, output, error) = Run("eval", path, "--data", $"mnist:{TestPaths.Mnist}", "--samples", "500", "--resnet-samples", "0",
             "--classifier-cache", TrainedMnistClassifier.CacheFolder, "--classifier-epochs", TrainedMnistClassifier.Options.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         // Then the cached classifier is used, progress went to standard error, and the JSON line holds the metrics
@@ -95,13 +95,14 @@ public class EvalCommandTests
             gan.SaveWeights(Path.Combine(run, "weights.safetensors"), new Dictionary<string, string> { ["data"] = "mnist-t10k" });
 
         // When the folder is evaluated (an MLP would not accept these weights)
-        var (code, output, error) = Run("eval", run, "--data", $"mnist:{TestPaths.Mnist}", "--samples", "500",
+        var (code, output, error) = Run("eval", run, "--data", $"mnist:{TestPaths.Mnist}", "--samples", "500", "--resnet-samples", "20",
             "--classifier-cache", TrainedMnistClassifier.CacheFolder, "--classifier-epochs", TrainedMnistClassifier.Options.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         // Then the DCGAN is rebuilt from run.json and its samples are measured
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         Assert.Equal(500, json.RootElement.GetProperty("metrics").GetProperty("report").GetProperty("generated_count").GetInt32());
+        Assert.True(json.RootElement.GetProperty("metrics").GetProperty("fid_resnet18").GetDouble() > 0, "the ResNet-18 metrics stand beside the classifier's");
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)

@@ -46,7 +46,7 @@ public class ModelPresetTests
 
     [Theory]
     [InlineData("Model 'mlp' is the article's MNIST MLP", "--model", "mlp")]
-    [InlineData("Model 'dcgan' is a convolutional preset for 28×28 images", "--model", "dcgan")]
+    [InlineData("Model 'dcgan' is a convolutional preset for images", "--model", "dcgan")]
     public void ImagePresets_RaiseClearError_On2DData(string expected, params string[] args)
     {
         var (code, _, error) = CliRunner.Run(new[] { "train", "--data", "ring8", "--out", TestPaths.NewTempFolder() }.Concat(args).ToArray());
