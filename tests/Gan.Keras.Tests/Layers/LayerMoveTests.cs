@@ -41,9 +41,9 @@ public class LayerMoveTests
         for (int step = 3; step < 6; step++) TrainBoth(step);
 
         // Then weights, non-trainable state and optimizer state are bitwise equal
-        AssertBitwiseEqual(twin.state_dict(), moved.state_dict());
-        AssertBitwiseEqual(twinOptimizer.GetState(), movedOptimizer.GetState());
-        Assert.NotEqual(Bytes(Create(layer, optimizer).Model.state_dict().First().Value), Bytes(moved.state_dict().First().Value));
+        TensorAssert.BitwiseEqual(twin.state_dict(), moved.state_dict());
+        TensorAssert.BitwiseEqual(twinOptimizer.GetState(), movedOptimizer.GetState());
+        Assert.NotEqual(TensorAssert.Bytes(Create(layer, optimizer).Model.state_dict().First().Value), TensorAssert.Bytes(moved.state_dict().First().Value));
 
         void TrainBoth(int step)
         {
@@ -108,16 +108,4 @@ public class LayerMoveTests
         var loss = model.Call(input, training: true).square().mean();
         optimizer.ApplyGradients(tape.Gradient(loss, model.TrainableVariables), model.TrainableVariables);
     }
-
-    private static void AssertBitwiseEqual(IReadOnlyDictionary<string, torch.Tensor> expected, IReadOnlyDictionary<string, torch.Tensor> actual)
-    {
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        foreach (var (name, tensor) in expected)
-        {
-            Assert.True(tensor.dtype == actual[name].dtype, $"'{name}': {actual[name].dtype}, expected {tensor.dtype}");
-            Assert.True(Bytes(tensor).SequenceEqual(Bytes(actual[name])), $"'{name}' differs from the twin's");
-        }
-    }
-
-    private static byte[] Bytes(torch.Tensor tensor) => tensor.detach().cpu().contiguous().bytes.ToArray();
 }

@@ -35,9 +35,9 @@ public class GanModelMoveTests
         twin.Fit(data, epochs: 4, batchSize: 64, initialEpoch: 2);
 
         // Then both networks, the average, the moving statistics and both optimizers' state are bitwise equal
-        AssertBitwiseEqual(twin.WeightTensors(), moved.WeightTensors());
-        AssertBitwiseEqual(twin.DiscriminatorOptimizer.GetState(), moved.DiscriminatorOptimizer.GetState());
-        AssertBitwiseEqual(twin.GeneratorOptimizer.GetState(), moved.GeneratorOptimizer.GetState());
+        TensorAssert.BitwiseEqual(twin.WeightTensors(), moved.WeightTensors());
+        TensorAssert.BitwiseEqual(twin.DiscriminatorOptimizer.GetState(), moved.DiscriminatorOptimizer.GetState());
+        TensorAssert.BitwiseEqual(twin.GeneratorOptimizer.GetState(), moved.GeneratorOptimizer.GetState());
         Assert.Contains(moved.WeightTensors().Keys, k => k.StartsWith("generator_ema.", StringComparison.Ordinal));
         Assert.Contains(moved.WeightTensors().Keys, k => k.EndsWith("moving_mean", StringComparison.Ordinal));
         Assert.Contains(moved.WeightTensors().Keys, k => k.EndsWith("vector_u", StringComparison.Ordinal));
@@ -65,8 +65,8 @@ public class GanModelMoveTests
         resumed.Fit(data, epochs: 4, batchSize: 64, initialEpoch: 2);
 
         // Then it ends bitwise equal to the uninterrupted run
-        AssertBitwiseEqual(twin.WeightTensors(), resumed.WeightTensors());
-        AssertBitwiseEqual(twin.GeneratorOptimizer.GetState(), resumed.GeneratorOptimizer.GetState());
+        TensorAssert.BitwiseEqual(twin.WeightTensors(), resumed.WeightTensors());
+        TensorAssert.BitwiseEqual(twin.GeneratorOptimizer.GetState(), resumed.GeneratorOptimizer.GetState());
     }
 
     [Fact]
@@ -133,16 +133,4 @@ public class GanModelMoveTests
         gan.Compile(new Adam(1e-3, 0.5, 0.999), new RMSprop(1e-3), new BinaryCrossentropy(fromLogits: true));
         return gan;
     }
-
-    private static void AssertBitwiseEqual(IReadOnlyDictionary<string, torch.Tensor> expected, IReadOnlyDictionary<string, torch.Tensor> actual)
-    {
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        foreach (var (name, tensor) in expected)
-        {
-            Assert.True(tensor.dtype == actual[name].dtype, $"'{name}': {actual[name].dtype}, expected {tensor.dtype}");
-            Assert.True(Bytes(tensor).SequenceEqual(Bytes(actual[name])), $"'{name}' differs from the twin's");
-        }
-    }
-
-    private static byte[] Bytes(torch.Tensor tensor) => tensor.detach().cpu().contiguous().bytes.ToArray();
 }
