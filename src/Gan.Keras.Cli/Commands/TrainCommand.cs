@@ -59,7 +59,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Keep { get; init; }
 
         [CommandOption("--config <FILE>")]
-        [Description("JSON file with the same keys as these flags (data, model, loss, epochs, batch-size, seed, device, dtype, out, keep); flags override it.")]
+        [Description("JSON file with the same keys as these flags (data, model, loss, epochs, batch-size, seed, device, dtype, out, keep, image-size, channels); flags override it.")]
         public string? Config { get; init; }
 
         [CommandOption("--resume <DIR>")]
