@@ -124,10 +124,4 @@ internal static class MnistBenchmark
         gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), new NonSaturatingLoss());
         return gan;
     }
-
-    private sealed class EpochLog(int epochs) : Callbacks.Callback
-    {
-        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) =>
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  epoch {epoch + 1}/{epochs}: d_loss {logs["d_loss"]:F3} g_loss {logs["g_loss"]:F3}"));
-    }
 }

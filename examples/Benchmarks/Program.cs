@@ -6,6 +6,8 @@ using TorchSharp;
 //     [--seeds 0,1,2] [--steps N] [--batch N] [--lr X] [--hidden N] [--layers N] [--latent N] [--beta1 X] [--pack M] [--threads N] [--out FILE]
 // dotnet run -c Release --project examples/Benchmarks -- mnist [--mnist DIR] [--models article-mlp,leaky-mlp] [--epochs N] [--batch N]
 //     [--samples N] [--classifier-epochs N] [--cache DIR] [--samples-png DIR] [--out FILE]
+// dotnet run -c Release --project examples/Benchmarks -- fullsize --data fashion-wgangp|colour-dcgan [--epochs N] [--fashion DIR] [--batch N]
+//     [--samples N] [--resnet-samples N] [--classifier-epochs N] [--count N] [--limit N] [--threads N] [--samples-png DIR] [--out FILE]
 // dotnet run -c Release --project examples/Benchmarks -- speed [--network mlp-small|article-mlp] [--batch N] [--steps N] [--rounds N] [--threads N] [--together]
 var options = BenchmarkOptions.Parse(args);
 torch.set_num_threads(options.Threads);
@@ -18,11 +20,14 @@ switch (options.Command)
     case "mnist":
         MnistBenchmark.Run(options);
         break;
+    case "fullsize":
+        FullSizeBenchmark.Run(options);
+        break;
     case "speed":
         SpeedBenchmark.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures, mnist, speed.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures, mnist, fullsize, speed.");
         return 2;
 }
 return 0;
