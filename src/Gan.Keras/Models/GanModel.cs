@@ -225,7 +225,9 @@ public class GanModel : IDisposable
             throw new ArgumentException($"A GAN trains in a floating-point type (float32, float64), not {dtype}.", nameof(dtype));
         foreach (var model in new[] { Generator, Discriminator })
         {
-            model.to(dtype);
+            // TorchSharp replaces every parameter on .to(dtype) even when nothing changes (and the optimizers then
+            // rebuild their flat storage): convert only a model that has something to convert.
+            if (model.parameters().Any(p => p.dtype != dtype) || model.buffers().Any(b => b.is_floating_point() && b.dtype != dtype)) model.to(dtype);
             model.to(device);
         }
         if (emaWeights is not null)
