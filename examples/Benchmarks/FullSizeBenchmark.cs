@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Text;
 using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
-using Gan.Keras.Metrics;
+using Gan.Keras.Evaluation;
 using Gan.Keras.Models;
 using Gan.Keras.Models.Presets;
 using Gan.Keras.Optimizers;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 using TorchSharp;
 
 namespace Gan.Keras.Benchmarks;

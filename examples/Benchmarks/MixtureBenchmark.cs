@@ -3,7 +3,7 @@ using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
-using Gan.Keras.Metrics;
+using Gan.Keras.Evaluation;
 using Gan.Keras.Models;
 using Gan.Keras.Optimizers;
 

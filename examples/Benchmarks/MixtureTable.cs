@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 
 namespace Gan.Keras.Benchmarks;
 

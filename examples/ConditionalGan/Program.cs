@@ -3,7 +3,7 @@
 // discriminator sees. Writes a grid with one row per digit 0–9.
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;

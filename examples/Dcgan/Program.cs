@@ -5,8 +5,8 @@
 // The layers are spelled out here to show them; the library has the same networks as Gan.Keras.Models.Presets.DcganPreset (side 28).
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
-using Gan.Keras.Imaging;
-using Gan.Keras.Initializers;
+using Gan.Keras.Export.Images;
+using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;

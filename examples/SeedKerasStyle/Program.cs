@@ -15,7 +15,7 @@
 using Gan.Keras;
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;

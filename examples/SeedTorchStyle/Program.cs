@@ -11,7 +11,7 @@
 // Usage: dotnet run --project examples/SeedTorchStyle -- [mnist-dir] [--epochs N] [--limit N] [--threads N] [--out grid.png]
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using TorchSharp;
 using static TorchSharp.torch;
 

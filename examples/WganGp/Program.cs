@@ -4,7 +4,7 @@
 // λ = 10 on per-example interpolates, Adam(2e-4, β₁ = 0.5, β₂ = 0.9) as in the Keras example. Writes a grid of samples.
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;

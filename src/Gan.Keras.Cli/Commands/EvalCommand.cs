@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Gan.Keras.Cli.Training;
 using Gan.Keras.Data;
-using Gan.Keras.Metrics;
+using Gan.Keras.Evaluation;
 using Gan.Keras.Models;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

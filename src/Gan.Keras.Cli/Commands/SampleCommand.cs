@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.Globalization;
-using Gan.Keras.Checkpoints;
+using Gan.Keras.Export.Checkpoints;
+using Gan.Keras.Training;
 using Gan.Keras.Cli.Training;
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using Gan.Keras.Models;
 using TorchSharp;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,5 @@
 using Gan.Keras.Data;
-using Gan.Keras.Initializers;
+using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
@@ -127,7 +127,7 @@ internal static class RunFactory
 
     /// <summary>Gets the size of the run's fixed preview noise: 1,000 points for 2-D data, 10 per class for a conditional model, else 64.</summary>
     public static int FixedNoiseCount(GanModel gan, IReadOnlyList<long> sampleShape) =>
-        gan is ConditionalGanModel conditional ? conditional.NumClasses * 10 : Imaging.SamplePicture.IsPoints(sampleShape) ? 1_000 : 64;
+        gan is ConditionalGanModel conditional ? conditional.NumClasses * 10 : Export.Images.SamplePicture.IsPoints(sampleShape) ? 1_000 : 64;
 
     /// <summary>Generates <paramref name="count"/> samples with a seed (for a conditional model: count / NumClasses of each class, at least one).</summary>
     public static torch.Tensor Generate(GanModel gan, int count, long seed) =>

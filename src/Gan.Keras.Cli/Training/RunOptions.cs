@@ -107,7 +107,7 @@ internal sealed record RunOptions
         if (ImageSize is not null) root["image-size"] = ImageSize;
         if (Channels is not null) root["channels"] = Channels;
         if (SampleShape is not null) root["sample-shape"] = new JsonArray(SampleShape.Select(d => (JsonNode)d).ToArray());
-        Saving.AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+        Export.AtomicFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
     }
 
     /// <summary>The settings as one line, for the run's header and the checkpoint metadata.</summary>

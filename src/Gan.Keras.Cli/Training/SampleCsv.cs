@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 using TorchSharp;
 
 namespace Gan.Keras.Cli.Training;

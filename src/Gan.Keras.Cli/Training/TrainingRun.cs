@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gan.Keras.Callbacks;
-using Gan.Keras.Checkpoints;
+using Gan.Keras.Export.Checkpoints;
+using Gan.Keras.Training;
 using Gan.Keras.Data;
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using Gan.Keras.Models;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 using Spectre.Console;
 using TorchSharp;
 

@@ -1,4 +1,5 @@
-using Gan.Keras.Checkpoints;
+using Gan.Keras.Export.Checkpoints;
+using Gan.Keras.Training;
 
 namespace Gan.Keras.Callbacks;
 

@@ -101,6 +101,6 @@ public sealed class CsvLogger : Callback
     {
         string? directory = Path.GetDirectoryName(Path.GetFullPath(Filename));
         if (directory is not null) Directory.CreateDirectory(directory);
-        Saving.AtomicFile.WriteAllText(Filename, text);
+        Export.AtomicFile.WriteAllText(Filename, text);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Gan.Keras.Checkpoints;
+using Gan.Keras.Export.Checkpoints;
+using Gan.Keras.Training;
 using TorchSharp;
 
 namespace Gan.Keras.Callbacks;

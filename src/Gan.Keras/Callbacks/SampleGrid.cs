@@ -1,6 +1,6 @@
 using System.Globalization;
-using Gan.Keras.Imaging;
-using Gan.Keras.Saving;
+using Gan.Keras.Export.Images;
+using Gan.Keras.Export;
 using TorchSharp;
 
 namespace Gan.Keras.Callbacks;

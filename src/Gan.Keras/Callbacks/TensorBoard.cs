@@ -1,5 +1,5 @@
-using Gan.Keras.Imaging;
-using Gan.Keras.Logging;
+using Gan.Keras.Export.Images;
+using Gan.Keras.Export.TensorBoard;
 using Gan.Keras.Training;
 using TorchSharp;
 

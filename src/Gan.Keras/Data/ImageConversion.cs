@@ -1,4 +1,4 @@
-using Gan.Keras.Imaging;
+using Gan.Keras.Export.Images;
 using TorchSharp;
 
 namespace Gan.Keras.Data;

@@ -1,4 +1,4 @@
-using Gan.Keras.Initializers;
+using Gan.Keras.Layers.Initializers;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;

@@ -1,4 +1,4 @@
-using Gan.Keras.Initializers;
+using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
 using TorchSharp;
 

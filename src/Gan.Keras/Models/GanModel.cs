@@ -4,7 +4,7 @@ using Gan.Keras.Internal;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Optimizers;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 using Gan.Keras.Training;
 using TorchSharp;
 

@@ -1,6 +1,7 @@
 using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
-using Gan.Keras.Logging;
+using Gan.Keras.Export.TensorBoard;
+using Gan.Keras.Tests.Export.TensorBoard;
 using SkiaSharp;
 using Xunit;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Gan.Keras.Checkpoints;
-using Gan.Keras.Saving;
+using Gan.Keras.Export.Checkpoints;
+using Gan.Keras.Training;
+using Gan.Keras.Export;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -27,7 +27,7 @@ public class Conv2DTests
     {
         // Given a 2x2 kernel of ones, stride 1, "same" on a 3x3 image 1..9: TensorFlow pads 0 before and 1 after
         using var scope = torch.NewDisposeScope();
-        using var conv = new Conv2D(1, 2, 1, "same", useBias: false, kernelInitializer: new Gan.Keras.Initializers.Ones());
+        using var conv = new Conv2D(1, 2, 1, "same", useBias: false, kernelInitializer: new Gan.Keras.Layers.Initializers.Ones());
         var image = torch.arange(1, 10, dtype: torch.float32).reshape(1, 1, 3, 3);
 
         // When

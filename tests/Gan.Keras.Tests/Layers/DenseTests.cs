@@ -1,4 +1,4 @@
-using Gan.Keras.Initializers;
+using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Layers;
 using Gan.Keras.Models;
 using TorchSharp;

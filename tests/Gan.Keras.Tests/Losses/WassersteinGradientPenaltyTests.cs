@@ -83,7 +83,7 @@ public class WassersteinGradientPenaltyTests
     {
         // Given a Dense critic whose kernel is all zeros, so ∇ₓD = kernel = 0 exactly
         using var scope = torch.NewDisposeScope();
-        using var critic = new Sequential(new Layer[] { new Dense(1, kernelInitializer: new Gan.Keras.Initializers.Zeros()) }, inputShape: new long[] { 3 });
+        using var critic = new Sequential(new Layer[] { new Dense(1, kernelInitializer: new Gan.Keras.Layers.Initializers.Zeros()) }, inputShape: new long[] { 3 });
         var real = torch.randn(4, 3);
         var fake = torch.randn(4, 3);
         var alpha = torch.rand(4, 1);

@@ -1,5 +1,6 @@
 using Gan.Keras.Callbacks;
-using Gan.Keras.Checkpoints;
+using Gan.Keras.Export.Checkpoints;
+using Gan.Keras.Training;
 using Gan.Keras.Data;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;

@@ -1,5 +1,5 @@
 using Gan.Keras.Parity;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;

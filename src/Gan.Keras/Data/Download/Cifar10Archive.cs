@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using Gan.Keras.Saving;
+using Gan.Keras.Export;
 
 namespace Gan.Keras.Data.Download;
 

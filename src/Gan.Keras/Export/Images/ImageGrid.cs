@@ -1,0 +1,62 @@
+using Gan.Keras.Export;
+using SkiaSharp;
+using TorchSharp;
+
+namespace Gan.Keras.Export.Images;
+
+/// <summary>Renders a batch of images as one PNG grid (SkiaSharp), the usual way to look at a GAN's samples.</summary>
+public static class ImageGrid
+{
+    /// <summary>Saves images as a PNG grid, written atomically.</summary>
+    /// <param name="path">The PNG file.</param>
+    /// <param name="images">
+    /// <c>[n, c, h, w]</c> (NCHW, c = 1 or 3), <c>[n, h, w]</c>, or flat square images: <c>[n, h·w]</c> gray (MNIST's
+    /// <c>[n, 784]</c>) or <c>[n, 3·h·w]</c> RGB in channel-major order (CIFAR-10's <c>[n, 3072]</c>).
+    /// Values in [−1, 1] (tanh output); they are clipped.
+    /// </param>
+    /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
+    /// <param name="scale">Pixels per image pixel.</param>
+    public static void SavePng(string path, torch.Tensor images, int? columns = null, int scale = 2)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        AtomicFile.WriteAllBytes(path, EncodePng(images, columns, scale));
+    }
+
+    /// <summary>Renders images as a PNG grid in memory (for TensorBoard image summaries, or to save elsewhere).</summary>
+    /// <param name="images">As for <see cref="SavePng"/>.</param>
+    /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
+    /// <param name="scale">Pixels per image pixel.</param>
+    /// <returns>The PNG file's bytes.</returns>
+    public static byte[] EncodePng(torch.Tensor images, int? columns = null, int scale = 2)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        using var scope = torch.NewDisposeScope();
+        var nchw = ImageLayout.ToNchw(images);
+        long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
+        int cols = columns ?? (int)Math.Ceiling(Math.Sqrt(n));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
+        int rows = (int)((n + cols - 1) / cols);
+        const int pad = 2;
+        var bytes = nchw.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to_type(torch.uint8).contiguous().data<byte>().ToArray();
+        int width = (int)(cols * (w * scale + pad) + pad), height = (int)(rows * (h * scale + pad) + pad);
+        using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        bitmap.Erase(new SKColor(40, 40, 40));
+        for (long i = 0; i < n; i++)
+        {
+            int x0 = (int)(pad + (i % cols) * (w * scale + pad)), y0 = (int)(pad + (i / cols) * (h * scale + pad));
+            for (long y = 0; y < h; y++)
+                for (long x = 0; x < w; x++)
+                {
+                    byte Channel(long ch) => bytes[((i * c + Math.Min(ch, c - 1)) * h + y) * w + x];
+                    var color = new SKColor(Channel(0), Channel(1), Channel(2));
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++)
+                            bitmap.SetPixel(x0 + (int)x * scale + dx, y0 + (int)y * scale + dy, color);
+                }
+        }
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+}
