@@ -5,9 +5,9 @@ using Gan.Keras.Cli.Training;
 using SkiaSharp;
 using Xunit;
 
-namespace Gan.Keras.Tests.Cli;
+namespace Gan.Keras.Tests.Cli.Commands;
 
-public class ColourDataTests
+public class TrainCommandColourTests
 {
     [Theory]
     [InlineData("mlp", 32)]
