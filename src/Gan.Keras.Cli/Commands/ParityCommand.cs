@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace Gan.Keras.Cli.Commands;
 
-/// <summary><c>gan parity</c>: replays a golden trace recorded by PyTorch or TensorFlow and checks the differences.</summary>
+/// <summary><c>gan parity</c>: replays a golden trace recorded by PyTorch or TensorFlow and checks the differences: exit code 0 within the tolerances, 3 outside them (<see cref="GanCli.ParityOutsideTolerance"/>), 1 when the replay fails.</summary>
 internal sealed class ParityCommand : Command<ParityCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -35,6 +35,6 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
         using var trace = GoldenTrace.Load(settings.Golden, settings.Final);
         var report = ParityRunner.Run(trace, settings.Reference);
         Console.Out.WriteLine(report.ToJson());
-        return report.Pass ? 0 : 1;
+        return report.Pass ? GanCli.Success : GanCli.ParityOutsideTolerance;
     }
 }

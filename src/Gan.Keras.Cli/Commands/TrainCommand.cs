@@ -80,6 +80,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Read an image folder, cifar10 or a raw (not gzipped) IDX split from disk batch by batch (decoded on background threads, a few batches in memory) instead of loading it all; the same seed gives the same batches. Use it for folders larger than memory.")]
         public bool Stream { get; init; }
 
+        [CommandOption("--no-health")]
+        [Description("Turn off the training-health warnings (discriminator winning, mode collapse, vanishing generator gradients). A NaN or infinite loss or weight still stops the run.")]
+        public bool NoHealth { get; init; }
+
         [CommandOption("-q|--quiet")]
         [Description("Print only the final summary.")]
         public bool Quiet { get; init; }
@@ -105,7 +109,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
-        var run = new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream);
+        var run = new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream, health: !settings.NoHealth);
         var flags = RunSettingFlags.Bind(settings);
         if (settings.Resume is not null) return run.Resume(settings.Resume, settings.Epochs, flags);
         // Defaults, then the config file, then the flags.

@@ -25,21 +25,22 @@ internal enum Verbosity
 
 /// <summary>
 /// One <c>gan train</c> run: builds the data and the model from their names, wires the callbacks (progress, CSV, loss
-/// plot, sample pictures, TensorBoard, NaN guard, checkpoints, Ctrl+C), trains, and writes the final outputs.
+/// plot, sample pictures, TensorBoard, training-health monitor with its NaN guard, checkpoints, Ctrl+C), trains, and
+/// writes the final outputs.
 /// </summary>
 internal sealed class TrainingRun
 {
-    /// <summary>Exit code after Ctrl+C (128 + SIGINT), as shells report an interrupted command.</summary>
-    public const int InterruptedExitCode = 130;
-
     private readonly IAnsiConsole console;
     private readonly Verbosity verbosity;
     private readonly bool download;
     private readonly int? threads;
     private readonly bool stream;
+    private readonly bool health;
 
-    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false)
+    /// <param name="health">Whether the training-health monitor warns (discriminator winning, mode collapse, vanishing generator gradients); a NaN or infinity stops the run either way.</param>
+    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false, bool health = true)
     {
+        this.health = health;
         this.stream = stream;
         this.console = console;
         this.verbosity = verbosity;
@@ -150,30 +151,44 @@ internal sealed class TrainingRun
             lossPlot.Preload(CsvLogger.ReadRows(historyPath).Where(r => r.Epoch < startEpoch));
         using var sampleGrid = new SampleGrid(folder.Combine(RunFolder.SampleFolderName), noise, modes);
         using var tensorBoard = new TensorBoard(folder.Combine(RunFolder.TensorBoardFolderName), updateFrequency: 1, fixedNoise: noise, modes: modes);
-        // Checked every 20 steps from the epoch's running means (NaN sticks in them): no device wait per step.
-        var terminateOnNaN = new TerminateOnNaN(checkEvery: 20);
+        // Checked every 20 steps from the epoch's running means (NaN sticks in them) and at each epoch's end: no device
+        // wait per step. Before the checkpoint callback, so an epoch that went bad is not saved.
+        using var monitor = new TrainingHealthMonitor(noise, modes, checkEvery: 20, checks: health ? HealthChecks.All : HealthChecks.NonFinite);
         var metadata = new Dictionary<string, string> { ["run"] = File.ReadAllText(folder.ConfigurationFile) };
         var checkpoint = new ModelCheckpoint(folder.CheckpointFolder, options.Keep, every: 1, fixedNoise: noise, metadata: metadata,
             log: verbosity == Verbosity.Verbose ? say : null);
         using var interrupt = new StopOnInterrupt(say, verbosity != Verbosity.Quiet);
-        var callbacks = new List<Callback> { new CsvLogger(historyPath, append: resumed), lossPlot, sampleGrid, tensorBoard, terminateOnNaN, checkpoint, interrupt };
+        var callbacks = new List<Callback> { new CsvLogger(historyPath, append: resumed), lossPlot, sampleGrid, tensorBoard, monitor, checkpoint, interrupt };
         if (resumeFrom is not null) callbacks.Insert(0, new LambdaCallback(onTrainBegin: context => context.Resume(resumeFrom)));
 
         var clock = Stopwatch.StartNew();
         if (verbosity != Verbosity.Quiet && !live) callbacks.Insert(0, new ProgbarLogger(Console.Out, interactive: false));
-        var history = live
-            ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch))
-            : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch);
+        History history;
+        // Warnings (health, NaN) are printed as one line each; with the live display, through it, so the bar stays intact.
+        var previousWarnings = Gan.Keras.Internal.Warnings.Handler;
+        if (live) Gan.Keras.Internal.Warnings.Handler = message => say("Warning: " + message);
+        try
+        {
+            history = live
+                ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch))
+                : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch);
+        }
+        finally
+        {
+            Gan.Keras.Internal.Warnings.Handler = previousWarnings;
+        }
         clock.Stop();
 
-        if (terminateOnNaN.TerminatedAt is var (epoch, batch, key))
+        // The epoch that went bad was not saved (the monitor stops before ModelCheckpoint runs): the newest checkpoint is good.
+        var lastGood = checkpoint.LastSaved ?? checkpoint.Manager.Latest;
+        string lastCheckpoint = lastGood is { } good ? string.Create(CultureInfo.InvariantCulture, $"{good.File} (epoch {good.Epoch})") : "none";
+        if (monitor.TerminatedAt is var (epoch, batch, key))
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"Training stopped at epoch {epoch + 1}, batch {batch}: {key} became NaN or infinite. The last good checkpoint is in {checkpoint.Manager.Directory}; lower the learning rate or change --loss."));
+                $"Training stopped at epoch {epoch + 1}, batch {batch + 1}: {key} became NaN or infinite. Last good checkpoint: {lastCheckpoint} in {checkpoint.Manager.Directory}. Lower the learning rate or change --loss."));
         if (interrupt.Requested)
         {
-            string saved = checkpoint.LastSaved is { } entry ? $"{entry.File} (epoch {entry.Epoch})" : "none";
-            Console.Out.WriteLine($"Interrupted. Last checkpoint: {saved}. Continue with: gan train --resume {outDir}");
-            return InterruptedExitCode;
+            Console.Out.WriteLine($"Interrupted. Last checkpoint: {lastCheckpoint}. Continue with: gan train --resume {outDir}");
+            return GanCli.Interrupted;
         }
 
         gan.SaveWeights(folder.WeightsFile, new Dictionary<string, string>

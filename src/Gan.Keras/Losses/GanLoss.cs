@@ -37,4 +37,11 @@ public abstract class GanLoss
 
     /// <summary>Turns discriminator outputs into the score reported as D(x) and D(G(z)) (a probability for BCE losses).</summary>
     public virtual torch.Tensor Score(torch.Tensor output) => output.alias();
+
+    /// <summary>
+    /// Gets a value indicating whether <see cref="Score"/> is the probability that a sample is real (true for the
+    /// cross-entropy losses), so that D(x) → 1 and D(G(z)) → 0 mean the discriminator wins. False by default: a critic's
+    /// raw scores (Wasserstein, hinge, least squares) have no fixed scale.
+    /// </summary>
+    public virtual bool ScoresAreProbabilities => false;
 }

@@ -67,6 +67,9 @@ public sealed class MinimaxLoss : GanLoss
     /// <inheritdoc />
     public override torch.Tensor Score(torch.Tensor output) => torch.sigmoid(output);
 
+    /// <inheritdoc />
+    public override bool ScoresAreProbabilities => true;
+
     internal static double CheckSmoothing(double smoothing, string parameterName = "realLabelSmoothing")
     {
         if (!(smoothing >= 0 && smoothing < 1))

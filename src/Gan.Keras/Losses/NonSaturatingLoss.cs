@@ -94,4 +94,8 @@ public sealed class NonSaturatingLoss : GanLoss
 
     /// <inheritdoc />
     public override torch.Tensor Score(torch.Tensor output) => LabelLoss.ExpectsLogits ? torch.sigmoid(output) : output.alias();
+
+    /// <inheritdoc />
+    /// <remarks>True on logits and with a cross-entropy label loss on probabilities; another label loss's outputs have no fixed meaning.</remarks>
+    public override bool ScoresAreProbabilities => LabelLoss.ExpectsLogits || LabelLoss is BinaryCrossentropy;
 }

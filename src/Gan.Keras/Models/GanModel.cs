@@ -339,6 +339,9 @@ public class GanModel : IDisposable
         return new Batch(batch.Features.to(DType, Device), batch.Labels?.to(Device));
     }
 
+    /// <summary>The labels <see cref="GenerateFrom"/> gives a batch of <paramref name="count"/> when none are given (ascending classes), or null for an unconditional model.</summary>
+    internal torch.Tensor? DefaultLabels(long count) => ConditioningLabels(count, null);
+
     /// <summary>Moves the weight average one step (after a generator update).</summary>
     internal void UpdateAverage()
     {

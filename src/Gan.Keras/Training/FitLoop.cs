@@ -84,6 +84,8 @@ internal static class FitLoop
 
         public Optimizers.Optimizer GeneratorOptimizer => gan.GeneratorOptimizer;
 
+        public Losses.GanLoss Loss => gan.Loss;
+
         public bool StopTraining
         {
             get => gan.StopTraining;
@@ -91,6 +93,10 @@ internal static class FitLoop
         }
 
         public torch.Tensor Generate(torch.Tensor latent) => gan.GenerateFrom(latent);
+
+        public double GeneratorGradientRms(torch.Tensor latent) => GeneratorGradient.Rms(gan, latent);
+
+        public IReadOnlyList<string> NonFiniteWeights() => TrainingState.NonFiniteWeights(gan);
 
         public TrainingCheckpoint Capture(int epoch, long step, torch.Tensor? fixedNoise = null, IReadOnlyDictionary<string, string>? metadata = null) =>
             TrainingCheckpoint.Capture(gan, epoch, step, fixedNoise, metadata);

@@ -30,12 +30,26 @@ public interface ITrainingContext
     /// <summary>Gets the generator's optimizer.</summary>
     Optimizers.Optimizer GeneratorOptimizer { get; }
 
+    /// <summary>Gets the GAN loss the run trains with (its <see cref="Losses.GanLoss.ScoresAreProbabilities"/> says how to read <c>d_real</c> and <c>d_fake</c>).</summary>
+    Losses.GanLoss Loss { get; }
+
     /// <summary>Gets or sets a value indicating whether the loop stops after the current batch (Keras's <c>stop_training</c>).</summary>
     bool StopTraining { get; set; }
 
     /// <summary>Runs the generator on <paramref name="latent"/> in inference mode (with the weight average when there is one; a conditional model gets ascending labels, one class per row of a grid of 10 per class).</summary>
     /// <returns>A new CPU tensor owned by the caller.</returns>
     torch.Tensor Generate(torch.Tensor latent);
+
+    /// <summary>
+    /// Measures the root mean square, over every trainable generator weight, of the gradient of the generator's loss on
+    /// <paramref name="latent"/>: ‖∂L_G/∂θ_G‖₂ / √(number of weights). Both networks run in inference mode and without
+    /// augmentation, so nothing of the training state changes (no optimizer step, no batch-statistics update, no random
+    /// draw). One forward and backward pass and one device read.
+    /// </summary>
+    double GeneratorGradientRms(torch.Tensor latent);
+
+    /// <summary>Gets the names of the weights (both networks and the weight average) that hold NaN or infinity; one device read.</summary>
+    IReadOnlyList<string> NonFiniteWeights();
 
     /// <summary>Captures the whole training state as a checkpoint.</summary>
     /// <param name="epoch">Epochs completed.</param>

@@ -41,6 +41,18 @@ public static class TrainingState
         return weights;
     }
 
+    /// <summary>Gets the saved names of the weights (<see cref="LiveWeights"/>) that hold NaN or infinity, in order; one device read for all of them.</summary>
+    public static IReadOnlyList<string> NonFiniteWeights(GanModel gan)
+    {
+        var weights = LiveWeights(gan);
+        var names = weights.Keys.Where(n => weights[n].is_floating_point()).ToArray();
+        if (names.Length == 0) return Array.Empty<string>();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var finite = torch.stack(names.Select(n => weights[n].isfinite().all()).ToArray()).cpu().data<bool>().ToArray();
+        return names.Where((_, i) => !finite[i]).ToArray();
+    }
+
     /// <summary>Captures CPU copies of the chosen parts, owned by the caller (dispose each tensor).</summary>
     /// <exception cref="InvalidOperationException">Optimizer state is asked for before <c>Compile</c>.</exception>
     public static Dictionary<string, torch.Tensor> Capture(GanModel gan, TrainingStateParts parts)
