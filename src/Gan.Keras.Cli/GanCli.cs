@@ -90,7 +90,7 @@ public static class GanCli
             ExternalException => (RuntimeError, $"libtorch: {NativeLine(ex.Message)}"),
             OverflowException => (RuntimeError, $"Arithmetic overflow: {OneLine(ex.Message)} A size or count is too large; use smaller values."),
             InsufficientExecutionStackException => (RuntimeError, $"Out of stack space: {OneLine(ex.Message)}"),
-            ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or NotSupportedException
+            ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException
                 or FormatException or JsonException or TimeoutException or System.Net.Http.HttpRequestException or OperationCanceledException
                 => (RuntimeError, OneLine(ex.Message)),
             _ => (RuntimeError, $"Unexpected {ex.GetType().Name}: {OneLine(ex.Message)} Run with --verbose for the stack trace, and please report it."),
@@ -125,13 +125,15 @@ public static class GanCli
 
     /// <summary>
     /// libtorch's message without its C++ backtrace: the first line that is not empty and is not
-    /// "Exception raised from …" or a "frame #N" line.
+    /// "Exception raised from …" or a "frame #N" line, without the source location of a failed enforce
+    /// ("[enforce fail at alloc_cpu.cpp:127] err == 0.").
     /// </summary>
     internal static string NativeLine(string message)
     {
         var line = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(l => !l.StartsWith("Exception raised from", StringComparison.Ordinal) && !l.StartsWith("frame #", StringComparison.Ordinal));
-        return line ?? "native error without a message.";
+        if (line is null) return "native error without a message.";
+        return System.Text.RegularExpressions.Regex.Replace(line, @"^\[enforce fail at [^\]]*\]\s*(\S+ [=!<>]=? \S+\.\s*)?", string.Empty);
     }
 
     private static bool IsOutOfMemory(string message) =>

@@ -57,6 +57,10 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         [DefaultValue(3)]
         public int ClassifierEpochs { get; init; } = 3;
 
+        [CommandOption("--out <FILE>")]
+        [Description("Also write the JSON report to FILE (through a temporary file and a rename: an interrupted write never leaves half a report).")]
+        public string? Out { get; init; }
+
         [CommandOption("--json")]
         [Description("Print only the JSON line.")]
         public bool Json { get; init; }
@@ -90,14 +94,16 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
                 ? EvaluateImages(weights, data, run, settings, new ProgressPrinter(settings.Json))
                 : AnsiConsole.Progress().AutoClear(true).Start(context => EvaluateImages(weights, data, run, settings, new ProgressBars(context)));
         if (!settings.Json) Console.WriteLine(result.Readable);
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        string report = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["weights"] = Path.GetFullPath(weights),
             ["data"] = data,
             ["seed"] = settings.Seed,
             ["metrics"] = result.Metrics,
-        }, JsonOptions));
-        return 0;
+        }, JsonOptions);
+        Console.WriteLine(report);
+        if (settings.Out is not null) AtomicFile.WriteAllText(settings.Out, report + "\n");
+        return GanCli.Success;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -121,7 +127,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         using var real = DatasetCatalog.Load(data, options);
         bool digits = real.ElementShape.SequenceEqual(new long[] { 1, 28, 28 });
         if (!digits && settings.ResNetSamples == 0)
-            throw new ArgumentException($"'{data}' holds images of shape [{string.Join(", ", real.ElementShape)}], which only the ResNet-18 metrics measure (the digit classifier needs [1, 28, 28]), and --resnet-samples 0 turns them off. Drop --resnet-samples 0.");
+            throw new UsageException($"'{data}' holds images of shape [{string.Join(", ", real.ElementShape)}], which only the ResNet-18 metrics measure (the digit classifier needs [1, 28, 28]), and --resnet-samples 0 turns them off. Drop --resnet-samples 0.");
         using var gan = BuildGan(weights, images: true);
         gan.LoadWeights(weights);
         var readable = new List<string>();

@@ -5,12 +5,15 @@ namespace Gan.Keras.Callbacks;
 
 /// <summary>
 /// Writes each epoch's logs as a CSV row (<c>epoch</c> then the keys in alphabetical order), as Keras's
-/// <c>CSVLogger</c>. The file is flushed after every row, so it can be followed while training runs.
+/// <c>CSVLogger</c>. After every row the whole file is written to a temporary file and renamed over the old one
+/// (<see cref="Export.AtomicFile"/>), so a crash or a kill never leaves a half-written row; follow it while training
+/// runs with <c>tail -F</c> (which reopens a replaced file).
 /// </summary>
 public sealed class CsvLogger : Callback
 {
     private readonly string separator;
     private readonly bool append;
+    private readonly List<string> lines = new();
     private List<string>? keys;
     private bool prepared;
 
@@ -70,6 +73,7 @@ public sealed class CsvLogger : Callback
         ArgumentNullException.ThrowIfNull(context);
         keys = null;
         prepared = false;
+        lines.Clear();
     }
 
     /// <summary>Prepares the file before the first epoch: by then a callback that resumes the run has moved <see cref="ITrainingContext.InitialEpoch"/>, whatever the callbacks' order.</summary>
@@ -78,40 +82,35 @@ public sealed class CsvLogger : Callback
         if (prepared) return;
         prepared = true;
         var context = Context ?? throw new InvalidOperationException("CsvLogger is used outside GanModel.Fit().");
-        if (!append || !File.Exists(Filename))
+        lines.Clear();
+        if (append && File.Exists(Filename))
         {
-            WriteAllText(string.Empty);
-            return;
+            var existing = File.ReadAllLines(Filename);
+            if (existing.Length > 0)
+            {
+                keys = existing[0].Split(separator).Skip(1).ToList();
+                lines.AddRange(existing.Take(1).Concat(existing.Skip(1).Where(l =>
+                    l.Length > 0 && int.TryParse(l.Split(separator)[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int e) && e < context.InitialEpoch)));
+            }
         }
-        var lines = File.ReadAllLines(Filename);
-        if (lines.Length == 0) return;
-        keys = lines[0].Split(separator).Skip(1).ToList();
-        var kept = lines.Take(1).Concat(lines.Skip(1).Where(l =>
-            l.Length > 0 && int.TryParse(l.Split(separator)[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int e) && e < context.InitialEpoch));
-        WriteAllText(string.Join('\n', kept) + "\n");
+        WriteLines();
     }
 
     /// <inheritdoc />
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
-        string? header = null;
         if (keys is null)
         {
             keys = logs.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
-            header = string.Join(separator, keys.Prepend("epoch")) + "\n";
+            lines.Add(string.Join(separator, keys.Prepend("epoch")));
         }
         var row = keys.Select(k => logs.TryGetValue(k, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : "NA")
             .Prepend(epoch.ToString(CultureInfo.InvariantCulture));
-        using var stream = new FileStream(Filename, FileMode.Append, FileAccess.Write, FileShare.Read);
-        using var writer = new StreamWriter(stream);
-        writer.Write(header + string.Join(separator, row) + "\n");
+        lines.Add(string.Join(separator, row));
+        WriteLines();
     }
 
-    private void WriteAllText(string text)
-    {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(Filename));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        Export.AtomicFile.WriteAllText(Filename, text);
-    }
+    /// <summary>Replaces the file with the header and rows so far: a temporary file, flushed, then renamed.</summary>
+    private void WriteLines() => Export.AtomicFile.WriteAllText(Filename, lines.Count == 0 ? string.Empty : string.Join('\n', lines) + "\n");
 }

@@ -15,6 +15,9 @@ public sealed record HealthThresholds
     /// <summary>Gets how many consecutive training steps the discriminator must win before the warning.</summary>
     public long WinningSteps { get; init; } = 100;
 
+    /// <summary>Gets how many consecutive epoch ends a collapse or a vanishing gradient must be seen at before the warning (a single-epoch dip early in training is not one).</summary>
+    public int ConsecutiveEpochs { get; init; } = 2;
+
     /// <summary>Gets the fraction of its peak below which the fixed-noise samples' spread means collapse.</summary>
     public double CollapseSpreadFraction { get; init; } = 0.1;
 

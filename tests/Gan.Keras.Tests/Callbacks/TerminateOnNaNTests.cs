@@ -30,6 +30,6 @@ public class TerminateOnNaNTests
         // Then training stopped right after that step, and said where and why
         Assert.Equal(11, batches);
         Assert.Equal((1, 2, "d_loss"), guard.TerminatedAt);
-        Assert.Contains(warnings, w => w.Contains("Epoch 1, batch 2: invalid d_loss", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("Epoch 2, batch 3: invalid d_loss", StringComparison.Ordinal));
     }
 }

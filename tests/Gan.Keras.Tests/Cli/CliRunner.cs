@@ -8,8 +8,14 @@ internal static class CliRunner
 {
     private static readonly object ConsoleLock = new();
 
-    /// <summary>Runs <see cref="GanCli.Run"/> with standard output and error captured.</summary>
-    public static (int ExitCode, string Out, string Error) Run(params string[] args)
+    /// <summary>Runs <see cref="GanCli.Run(string[])"/> with standard output and error captured.</summary>
+    public static (int ExitCode, string Out, string Error) Run(params string[] args) => Run(null, args);
+
+    /// <summary>Runs the command line with the test-only <c>fail &lt;kind&gt;</c> command (<see cref="FailingCommand"/>) added.</summary>
+    public static (int ExitCode, string Out, string Error) RunWithFailingCommand(params string[] args) =>
+        Run(config => config.AddCommand<FailingCommand>("fail"), args);
+
+    private static (int ExitCode, string Out, string Error) Run(Action<Spectre.Console.Cli.IConfigurator>? addCommands, string[] args)
     {
         lock (ConsoleLock)
         {
@@ -21,7 +27,7 @@ internal static class CliRunner
             Console.SetError(error);
             try
             {
-                int code = GanCli.Run(args);
+                int code = GanCli.Run(args, addCommands);
                 return (code, output.ToString(), error.ToString());
             }
             finally

@@ -8,7 +8,7 @@ namespace Gan.Keras.Callbacks.Health;
 /// of the largest spread seen in the run (or below <see cref="HealthThresholds.IdenticalSpread"/>: identical samples),
 /// or, for a 2-D mixture, the modes they cover (<see cref="ModesCovered"/>) fall to
 /// <see cref="HealthThresholds.CollapseModesFraction"/> of the most ever covered, once that was at least half of them.
-/// Warns once per run.
+/// Warns once per run, when one of these holds at <see cref="HealthThresholds.ConsecutiveEpochs"/> epoch ends in a row.
 /// </summary>
 internal sealed class ModeCollapseDetector(HealthThresholds thresholds, double[,]? modes)
 {
@@ -16,6 +16,7 @@ internal sealed class ModeCollapseDetector(HealthThresholds thresholds, double[,
     private double peakSpread;
     private int peakEpoch;
     private int peakModes;
+    private int seen;
     private bool warned;
 
     /// <summary>Gets the spread of samples <c>[n, ...]</c>: the root of the mean, over features, of the variance across samples.</summary>
@@ -60,7 +61,8 @@ internal sealed class ModeCollapseDetector(HealthThresholds thresholds, double[,
             message = string.Create(CultureInfo.InvariantCulture, $"mode collapse: the fixed-noise samples cover {covered} of the {modes.GetLength(0)} modes, down from {peakModes}.");
         if (spread > peakSpread) (peakSpread, peakEpoch) = (spread, epoch);
         if (modesCovered is int c && c > peakModes) peakModes = c;
-        if (message is null) return null;
+        seen = message is null ? 0 : seen + 1;
+        if (seen < thresholds.ConsecutiveEpochs) return null;
         warned = true;
         return message + " Try a packed discriminator (PacGAN), a lower learning rate, or the wgan-gp or non-saturating-r1 loss.";
     }

@@ -8,7 +8,7 @@ namespace Gan.Keras.Tests.Cli.Commands;
 public class ParityCommandTests
 {
     [Fact]
-    public void Parity_ExitsOne_WhenATraceIsOutsideTolerance()
+    public void Parity_ExitsThree_WhenATraceIsOutsideTolerance()
     {
         string golden = TestData.Golden("torch_wgangp_seed3.safetensors");
         string tampered = Path.Combine(TestPaths.NewTempFolder(), "tampered.safetensors");
@@ -29,9 +29,28 @@ public class ParityCommandTests
             Console.SetOut(previous);
         }
 
-        Assert.Equal(1, code);
+        Assert.Equal(GanCli.ParityOutsideTolerance, code);
         Assert.Contains("\"pass\":false", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("\"d_loss_first5\":0.00099", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parity_ExitsOne_WithOneLineNamingTheFile_WhenTheTraceCannotBeReplayed()
+    {
+        // Given a golden trace cut short (as a failed download or copy leaves it)
+        string truncated = Path.Combine(TestPaths.NewTempFolder(), "truncated.safetensors");
+        var bytes = File.ReadAllBytes(TestData.Golden("torch_mlp_gan_seed1.safetensors"));
+        File.WriteAllBytes(truncated, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+
+        // When it is replayed
+        var (code, output, error) = CliRunner.Run("parity", truncated);
+
+        // Then the replay crashed, not the comparison: exit code 1, one line naming the file, no JSON
+        Assert.Equal(GanCli.RuntimeError, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, error);
+        Assert.Contains("truncated.safetensors", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("\"pass\"", output, StringComparison.Ordinal);
     }
 
     [Theory]
