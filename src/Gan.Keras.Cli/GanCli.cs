@@ -86,14 +86,14 @@ public static class GanCli
             // A setting given as a flag is named as the flag; one read from a file is named by its key in that file.
             RunConfigurationException run => (UsageError, OneLine(run.File is null ? run.Describe(key => "--" + key) : run.Message)),
             OutOfMemoryException => (RuntimeError, $"Out of memory ({OneLine(ex.Message)}). Use a smaller batch, image size or sample count, or free memory."),
-            ExternalException when IsOutOfMemory(ex.Message) => (RuntimeError, $"Out of memory in libtorch: {NativeLine(ex.Message)} Use a smaller batch, image size or sample count."),
+            ExternalException when IsOutOfMemory(ex.Message) => (RuntimeError, $"Out of memory in libtorch: {Sentence(NativeLine(ex.Message))} Use a smaller batch, image size or sample count."),
             ExternalException => (RuntimeError, $"libtorch: {NativeLine(ex.Message)}"),
-            OverflowException => (RuntimeError, $"Arithmetic overflow: {OneLine(ex.Message)} A size or count is too large; use smaller values."),
+            OverflowException => (RuntimeError, $"Arithmetic overflow: {Sentence(OneLine(ex.Message))} A size or count is too large; use smaller values."),
             InsufficientExecutionStackException => (RuntimeError, $"Out of stack space: {OneLine(ex.Message)}"),
             ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException
                 or FormatException or JsonException or TimeoutException or System.Net.Http.HttpRequestException or OperationCanceledException
                 => (RuntimeError, OneLine(ex.Message)),
-            _ => (RuntimeError, $"Unexpected {ex.GetType().Name}: {OneLine(ex.Message)} Run with --verbose for the stack trace, and please report it."),
+            _ => (RuntimeError, $"Unexpected {ex.GetType().Name}: {Sentence(OneLine(ex.Message))} Run with --verbose for the stack trace, and please report it."),
         };
     }
 
@@ -118,6 +118,9 @@ public static class GanCli
             }
         }
     }
+
+    /// <summary>Ends a message with a full stop unless it ends a sentence already, so that advice can follow it.</summary>
+    private static string Sentence(string message) => message.Length == 0 || message[^1] is '.' or '!' or '?' ? message : message + ".";
 
     /// <summary>A managed message on one line: its lines joined by spaces.</summary>
     private static string OneLine(string message) =>

@@ -19,7 +19,7 @@ public sealed record HealthThresholds
     public int ConsecutiveEpochs { get; init; } = 2;
 
     /// <summary>Gets the fraction of its peak below which the fixed-noise samples' spread means collapse.</summary>
-    public double CollapseSpreadFraction { get; init; } = 0.1;
+    public double CollapseSpreadFraction { get; init; } = 0.25;
 
     /// <summary>Gets the spread below which the fixed-noise samples are identical (up to float32 rounding): collapse, whatever the peak.</summary>
     public double IdenticalSpread { get; init; } = 1e-6;

@@ -137,10 +137,11 @@ public class TrainingHealthMonitorTests
     [Fact]
     public void Fit_GivesNoWarning_OnAHealthyRing8Run()
     {
-        // Given the CLI's ring8 run (mlp-small, non-saturating loss, Adam 1e-3, batch 64, seed 42) and its 1,000-point fixed noise
+        // Given the CLI's ring8 run (its data, mlp-small, non-saturating loss, Adam 1e-3, batch 64, seed 42) and its 1,000-point fixed noise
         RandomSeed.Set(42);
-        using var data = GaussianMixtures.Ring8(10_000, seed: 0);
-        using var gan = new RunConfiguration { Data = "ring8", Seed = 42 }.CreateGan(data.ElementShape);
+        var configuration = new RunConfiguration { Data = "ring8", Seed = 42 };
+        using var data = configuration.OpenData();
+        using var gan = configuration.CreateGan(data.ElementShape);
         using var noise = SampleGrid.DrawNoise(gan.LatentDim, 1_000, seed: 42);
         using var monitor = new TrainingHealthMonitor(noise, GaussianMixtures.Ring8Means());
 

@@ -4,11 +4,16 @@ using Gan.Keras.Training;
 using Gan.Keras.Training.Runs;
 using TorchSharp;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Gan.Keras.Tests.Cli.Commands;
 
 public class TrainCommandHealthTests
 {
+    private readonly ITestOutputHelper output;
+
+    public TrainCommandHealthTests(ITestOutputHelper output) => this.output = output;
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -24,6 +29,7 @@ public class TrainCommandHealthTests
         var args = new List<string> { "train", "--resume", run, "--epochs", "2" };
         if (noHealth) args.Add("--no-health");
         var (code, _, error) = CliRunner.Run(args.ToArray());
+        output.WriteLine(error);
 
         // Then the NaN guard stops it either way: a warning, then one error line with the last good checkpoint, exit code 1, no new checkpoint
         Assert.Equal(GanCli.RuntimeError, code);
