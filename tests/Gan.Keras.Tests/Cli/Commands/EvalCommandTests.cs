@@ -31,6 +31,23 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void Eval_WritesTheJsonReportToOut_AsItPrintsIt()
+    {
+        // Given a one-epoch ring8 run
+        string run = TestPaths.NewTempFolder();
+        Assert.Equal(0, Run("train", "--data", "ring8", "--epochs", "1", "--out", run, "--quiet").Code);
+
+        // When it is evaluated with --out
+        string report = Path.Combine(run, "reports", "eval.json");
+        var (code, output, _) = Run("eval", run, "--samples", "500", "--json", "--out", report);
+
+        // Then the file (its folder created) holds exactly the JSON line printed, and no temporary file is left
+        Assert.Equal(0, code);
+        Assert.Equal(output.Trim(), File.ReadAllText(report).Trim());
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(report)!, "*.tmp"));
+    }
+
+    [Fact]
     public void Eval_ExitsWithUsageError_WhenWeightsAreMissing()
     {
         // Given / When a path that does not exist is evaluated
