@@ -118,6 +118,18 @@ public sealed class TrainingCheckpoint : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var (tensors, metadata) = SafeTensorsFile.Load(path);
+        return FromFile(path, tensors, metadata);
+    }
+
+    /// <summary>Reads a checkpoint from a file's bytes; <paramref name="path"/> names the file in errors.</summary>
+    internal static TrainingCheckpoint Load(byte[] bytes, string path)
+    {
+        var (tensors, metadata) = SafeTensorsFile.Load(bytes, path);
+        return FromFile(path, tensors, metadata);
+    }
+
+    private static TrainingCheckpoint FromFile(string path, Dictionary<string, torch.Tensor> tensors, Dictionary<string, string> metadata)
+    {
         try
         {
             if (!metadata.TryGetValue("format", out var format) || format != Format)
@@ -127,6 +139,13 @@ public sealed class TrainingCheckpoint : IDisposable
             foreach (var required in new[] { ModelRngName, GlobalRngName, DiscriminatorOptimizerPrefix + "iterations", GeneratorOptimizerPrefix + "iterations" })
                 if (!tensors.ContainsKey(required))
                     throw new InvalidDataException($"'{path}' is an incomplete checkpoint: tensor '{required}' is missing.");
+            foreach (var iterations in new[] { DiscriminatorOptimizerPrefix + "iterations", GeneratorOptimizerPrefix + "iterations" })
+                if (tensors[iterations] is var t && (t.dtype != torch.int64 || t.numel() != 1 || t.item<long>() < 0))
+                    throw new InvalidDataException($"'{path}': tensor '{iterations}' must be one non-negative int64, but is {t.dtype} of shape [{string.Join(", ", t.shape)}]{(t.dtype == torch.int64 && t.numel() == 1 ? $" holding {t.item<long>()}" : "")}.");
+            // Checked here: libtorch aborts the process on a malformed generator state instead of raising an error.
+            foreach (var rng in new[] { ModelRngName, GlobalRngName })
+                if (GeneratorState.Problem(tensors[rng]) is { } problem)
+                    throw new InvalidDataException($"'{path}': tensor '{rng}' is not a random-generator state: {problem}.");
             return new TrainingCheckpoint(tensors, metadata, epoch, step, path);
         }
         catch
@@ -161,6 +180,11 @@ public sealed class TrainingCheckpoint : IDisposable
         var problems = WeightProblems(gan);
         problems.AddRange(OptimizerProblems("discriminator", discriminatorState, discriminatorVariables));
         problems.AddRange(OptimizerProblems("generator", generatorState, generatorVariables));
+        // What SetState would refuse (a missing slot), found before anything is changed.
+        if (problems.Count == 0 && gan.DiscriminatorOptimizer.StateProblem(discriminatorState, discriminatorVariables) is { } discriminatorProblem)
+            problems.Add($"discriminator optimizer: {discriminatorProblem}");
+        if (problems.Count == 0 && gan.GeneratorOptimizer.StateProblem(generatorState, generatorVariables) is { } generatorProblem)
+            problems.Add($"generator optimizer: {generatorProblem}");
         if (problems.Count > 0)
             throw new InvalidDataException(
                 $"Checkpoint '{Source}' does not match this GAN's architecture ({problems.Count} mismatches): {string.Join("; ", problems)}. " +

@@ -6,6 +6,9 @@ public enum FieldEncoding
     /// <summary>4 bytes, big-endian (IDX dimensions).</summary>
     Int32BigEndian,
 
+    /// <summary>2 bytes, big-endian (JPEG frame sizes).</summary>
+    Int16BigEndian,
+
     /// <summary>4 bytes, little-endian.</summary>
     Int32LittleEndian,
 
@@ -18,7 +21,7 @@ public enum FieldEncoding
 
 /// <summary>A length or offset field of a format, which <see cref="Mutator"/> sets to extreme values.</summary>
 /// <param name="Offset">The field's first byte.</param>
-/// <param name="Width">The field's width in bytes (4 or 8 for integers, the field width for octal).</param>
+/// <param name="Width">The field's width in bytes (2, 4 or 8 for integers, the field width for octal).</param>
 /// <param name="Encoding">How the number is written.</param>
 /// <param name="Name">The field's name, for the mutation's description.</param>
 public sealed record IntegerField(int Offset, int Width, FieldEncoding Encoding, string Name);

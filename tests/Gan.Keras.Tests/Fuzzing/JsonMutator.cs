@@ -9,7 +9,7 @@ namespace Gan.Keras.Tests.Fuzzing;
 /// Mutates a valid JSON document by its structure, deterministically for a random source: duplicated keys, deleted and
 /// renamed members, values replaced by other kinds or by extremes (numbers past <c>long</c>, <c>1e309</c>, empty and
 /// huge strings, dates whose offset leaves the calendar), deeply nested arrays and objects (up to 100,000 levels), and
-/// values moved elsewhere. Its own tree keeps duplicate keys, which <see cref="JsonObject"/> cannot hold.
+/// values copied elsewhere. Its own tree keeps duplicate keys, which <see cref="JsonObject"/> cannot hold.
 /// </summary>
 public sealed class JsonMutator
 {
@@ -102,8 +102,9 @@ public sealed class JsonMutator
         }
         if (kind < 57 && slots.Count > 1)
         {
-            var moved = slots[random.Next(slots.Count)].Value;
-            description.Append("move a value ");
+            // A copy, so a value moved into its own descendant makes a deeper tree rather than a cycle.
+            var moved = Clone(slots[random.Next(slots.Count)].Value);
+            description.Append("copy a value ");
             return Replace(root, slots, moved, description);
         }
         if (kind < 70)
@@ -175,6 +176,13 @@ public sealed class JsonMutator
                 break;
         }
     }
+
+    private static Piece Clone(Piece piece) => piece switch
+    {
+        ObjectPiece o => new ObjectPiece(o.Members.Select(m => (m.Key, Clone(m.Value))).ToList()),
+        ArrayPiece a => new ArrayPiece(a.Items.Select(Clone).ToList()),
+        _ => piece,
+    };
 
     private static Piece FromNode(JsonNode? node) => node switch
     {

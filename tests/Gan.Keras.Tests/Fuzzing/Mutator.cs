@@ -170,6 +170,7 @@ public sealed class Mutator
     {
         switch (encoding)
         {
+            case FieldEncoding.Int16BigEndian: BinaryPrimitives.WriteInt16BigEndian(target, unchecked((short)value)); break;
             case FieldEncoding.Int32BigEndian: BinaryPrimitives.WriteInt32BigEndian(target, unchecked((int)value)); break;
             case FieldEncoding.Int32LittleEndian: BinaryPrimitives.WriteInt32LittleEndian(target, unchecked((int)value)); break;
             case FieldEncoding.Int64LittleEndian: BinaryPrimitives.WriteInt64LittleEndian(target, value); break;

@@ -21,11 +21,19 @@ public static class Cifar10Archive
         ArgumentException.ThrowIfNullOrEmpty(archive);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string folder = Path.Combine(directory, FolderName);
+        using (var file = File.OpenRead(archive))
+            ExtractMembers(file, archive, (member, data) => AtomicFile.Write(Path.Combine(folder, member), data.CopyTo));
+        return folder;
+    }
+
+    /// <summary>Reads a <c>.tar.gz</c> from <paramref name="archive"/> and hands each known member to <paramref name="write"/>; <paramref name="source"/> names the archive in errors.</summary>
+    /// <exception cref="InvalidDataException">The archive is not a gzip tar or lacks a data file; the message names <paramref name="source"/>.</exception>
+    internal static void ExtractMembers(Stream archive, string source, Action<string, Stream> write)
+    {
         var found = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            using var file = File.OpenRead(archive);
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
             using var tar = new TarReader(gzip);
             while (tar.GetNextEntry() is { } entry)
             {
@@ -34,17 +42,16 @@ public static class Cifar10Archive
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
                 string member = Path.GetFileName(name);
                 if (name != $"{FolderName}/{member}" || !Members.Contains(member)) continue;
-                AtomicFile.Write(Path.Combine(folder, member), s => entry.DataStream.CopyTo(s));
+                write(member, entry.DataStream);
                 found.Add(member);
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
         {
-            throw new InvalidDataException($"CIFAR-10 archive '{archive}' is not a valid .tar.gz: {ex.Message}", ex);
+            throw new InvalidDataException($"CIFAR-10 archive '{source}' is not a valid .tar.gz: {ex.Message}", ex);
         }
         var missing = Members.Where(m => m.EndsWith(".bin", StringComparison.Ordinal) && !found.Contains(m)).ToArray();
         if (missing.Length > 0)
-            throw new InvalidDataException($"CIFAR-10 archive '{archive}' lacks {string.Join(", ", missing)} under {FolderName}/. Is it the binary version (cifar-10-binary.tar.gz)?");
-        return folder;
+            throw new InvalidDataException($"CIFAR-10 archive '{source}' lacks {string.Join(", ", missing)} under {FolderName}/. Is it the binary version (cifar-10-binary.tar.gz)?");
     }
 }
