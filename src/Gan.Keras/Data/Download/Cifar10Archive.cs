@@ -1,6 +1,6 @@
-using System.Formats.Tar;
 using System.IO.Compression;
 using Gan.Keras.Export;
+using Gan.Keras.Internal;
 
 namespace Gan.Keras.Data.Download;
 
@@ -15,7 +15,7 @@ public static class Cifar10Archive
 
     /// <summary>Extracts the archive into <c><paramref name="directory"/>/cifar-10-batches-bin</c>.</summary>
     /// <returns>The extracted folder.</returns>
-    /// <exception cref="InvalidDataException">The archive is not a gzip tar or lacks a data file.</exception>
+    /// <exception cref="InvalidDataException">The archive is not a gzip tar (whatever its bytes: corrupt gzip, tar headers with bad checksums, sizes or pax records, truncated members) or lacks a data file; the message names the archive. Memory stays within a few buffers whatever the headers declare.</exception>
     public static string Extract(string archive, string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(archive);
@@ -34,19 +34,18 @@ public static class Cifar10Archive
         try
         {
             using var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
-            using var tar = new TarReader(gzip);
-            while (tar.GetNextEntry() is { } entry)
+            // TarMembers, not TarReader: TarReader allocates a pax header's declared size (up to 2 GiB) before reading it.
+            TarMembers.Read(gzip, source, (entry, data) =>
             {
                 // Only regular files with the expected names: no path from the archive reaches the file system.
-                string name = entry.Name.Replace('\\', '/');
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
+                string name = entry.Replace('\\', '/');
                 string member = Path.GetFileName(name);
-                if (name != $"{FolderName}/{member}" || !Members.Contains(member)) continue;
-                write(member, entry.DataStream);
+                if (name != $"{FolderName}/{member}" || !Members.Contains(member)) return;
+                write(member, data);
                 found.Add(member);
-            }
+            });
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
             throw new InvalidDataException($"CIFAR-10 archive '{source}' is not a valid .tar.gz: {ex.Message}", ex);
         }
