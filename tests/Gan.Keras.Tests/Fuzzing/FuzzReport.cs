@@ -6,7 +6,7 @@ namespace Gan.Keras.Tests.Fuzzing;
 /// <param name="Reader">The reader's name.</param>
 /// <param name="Cases">Cases run.</param>
 /// <param name="Accepted">Cases the reader read without error (a mutation can leave a file valid).</param>
-/// <param name="Rejected">Cases rejected with <see cref="InvalidDataException"/> naming the file.</param>
+/// <param name="Rejected">Cases rejected with the documented exception naming the file.</param>
 /// <param name="Elapsed">Wall time of all cases.</param>
 /// <param name="SlowestCase">The longest single case.</param>
 /// <param name="MostAllocated">The most managed bytes one case allocated.</param>
@@ -15,5 +15,5 @@ public sealed record FuzzReport(string Reader, int Cases, int Accepted, int Reje
 {
     /// <summary>Returns the report as one line, as the fuzz tests print it.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"fuzz {Reader}: {Cases} mutations, {Rejected} rejected (InvalidDataException naming the file), {Accepted} accepted, {Elapsed.TotalSeconds:F2} s, slowest case {SlowestCase.TotalMilliseconds:F1} ms, most allocated {MostAllocated:N0} bytes (file of {MostAllocatedLength:N0} bytes)");
+        $"fuzz {Reader}: {Cases} mutations, {Rejected} rejected (documented exception naming the file), {Accepted} accepted, {Elapsed.TotalSeconds:F2} s, slowest case {SlowestCase.TotalMilliseconds:F1} ms, most allocated {MostAllocated:N0} bytes (file of {MostAllocatedLength:N0} bytes)");
 }

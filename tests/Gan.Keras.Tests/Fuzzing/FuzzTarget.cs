@@ -8,6 +8,9 @@ namespace Gan.Keras.Tests.Fuzzing;
 /// <param name="Read">Reads one file's bytes as the reader would, disposing whatever it returns.</param>
 public sealed record FuzzTarget(string Reader, string FileName, byte[] Valid, Func<Mutator, Mutation> Generate, Action<byte[]> Read)
 {
+    /// <summary>Gets the exception type the reader documents for a corrupt file (subclasses count); <see cref="InvalidDataException"/> unless the reader says otherwise.</summary>
+    public Type Expected { get; init; } = typeof(InvalidDataException);
+
     /// <summary>Gets the seed of the mutator (fixed, so a failure reproduces).</summary>
     public int Seed { get; init; } = 13;
 

@@ -20,8 +20,8 @@ public class CheckpointManagerFuzzTests(ITestOutputHelper output)
     {
         // Given a checkpoint folder and 10,000 mutations of its manifest: by JSON structure (duplicated keys, wrong
         // types, extreme numbers, dates and file names, deep nesting) or by bytes
-        string folder = TestPaths.NewTempFolder();
-        var manager = new CheckpointManager(folder);
+        using var folder = new FuzzFolder();
+        var manager = new CheckpointManager(folder.Path);
         using (var gan = TinyGan.Create())
         using (var checkpoint = TrainingCheckpoint.Capture(gan, 1, 8))
             manager.Save(checkpoint);
