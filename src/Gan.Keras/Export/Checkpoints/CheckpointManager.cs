@@ -160,9 +160,8 @@ public sealed class CheckpointManager
             }
             return entries;
         }
-        catch (Exception ex) when (ex is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is JsonException or NullReferenceException or InvalidOperationException or FormatException)
         {
-            // ArgumentOutOfRangeException: a saved_utc whose offset takes it outside year 1 to 9999.
             throw new InvalidDataException($"Checkpoint manifest '{ManifestPath}' is corrupt ({ex.Message}).", ex);
         }
     }
