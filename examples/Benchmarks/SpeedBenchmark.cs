@@ -1,6 +1,6 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.ComponentModel;
 using Gan.Keras.Data;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
