@@ -9,8 +9,15 @@ internal static class DotnetCommand
     public static (int ExitCode, string Output) Run(string workingDirectory, TimeSpan timeout, params string[] args) =>
         RunProgram(DotnetHost(), workingDirectory, timeout, args);
 
+    /// <summary>Runs <c>dotnet ARGS</c> with extra environment variables.</summary>
+    public static (int ExitCode, string Output) Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgram(DotnetHost(), workingDirectory, timeout, environment, args);
+
     /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> to completion, standard output and error together.</summary>
-    public static (int ExitCode, string Output) RunProgram(string program, string workingDirectory, TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Output) RunProgram(string program, string workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunProgram(program, workingDirectory, timeout, new Dictionary<string, string>(), args);
+
+    private static (int ExitCode, string Output) RunProgram(string program, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -28,6 +35,7 @@ internal static class DotnetCommand
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        foreach (var (key, value) in environment) info.Environment[key] = value;
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
         var output = new System.Text.StringBuilder();

@@ -119,6 +119,69 @@ public class PackagesTests : IClassFixture<PackedPackages>
     }
 
     [Fact]
+    public void LibraryPackage_ConsumerAppBuildsTheReadmeQuickStart_WithTheVisibleSwitchableDebianStep()
+    {
+        // Given a console app outside the repository with the README's C# quick start as its Program.cs, referencing
+        // the packed Gan.Keras and the libtorch it chooses; NuGet sees the local feed and, read-only, the machine's cache
+        string app = Path.Combine(packages.Root, "consumer");
+        Directory.CreateDirectory(app);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), ReadmeQuickStart());
+        string version = Path.GetFileNameWithoutExtension(packages.Package("Gan.Keras"))["Gan.Keras.".Length..];
+        string libtorch = OperatingSystem.IsLinux() ? "libtorch-cpu-linux-x64" : OperatingSystem.IsWindows() ? "libtorch-cpu-win-x64" : "libtorch-cpu-osx-arm64";
+        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Gan.Keras" Version="{version}" />
+                <PackageReference Include="{libtorch}" Version="2.10.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{packages.Feed}" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <clear />
+                <add key="machine" value="{TestPaths.NuGetPackageRoot}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
+        // Gan.Keras itself is extracted into a cache of the test's own, so a later pack of the same version is never shadowed.
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(packages.Root, "consumer-packages") };
+
+        // When it is built, then built again with the step switched off
+        var clock = Stopwatch.StartNew();
+        var (code, build) = DotnetCommand.Run(app, RunTimeout, environment, "build", "--disable-build-servers");
+        output.WriteLine($"consumer restore + build: {clock.Elapsed.TotalSeconds:F1} s");
+        string native = Path.Combine(app, "bin", "Debug", "net10.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        byte[]? patched = File.Exists(native) ? File.ReadAllBytes(native) : null;
+        var (offCode, buildOff) = DotnetCommand.Run(app, RunTimeout, environment, "build", "--disable-build-servers", "-p:GanKerasPatchLibTorchSharp=false");
+
+        // Then the quick start compiles against the package; on a Linux whose libstdc++ lacks GLIBCXX_3.4.32 the build
+        // names the patched file and how to switch the step off, and switched off the output holds TorchSharp's original
+        Assert.True(code == 0, $"dotnet build of the consumer exited {code}:\n{build}");
+        Assert.True(offCode == 0, $"dotnet build -p:GanKerasPatchLibTorchSharp=false exited {offCode}:\n{buildOff}");
+        if (OperatingSystem.IsLinux() && !ElfWeakVersionPatcher.DefinesVersion(File.ReadAllBytes("/usr/lib/x86_64-linux-gnu/libstdc++.so.6"), ElfWeakVersionPatcher.MissingVersion))
+        {
+            Assert.Contains("Gan.Keras: marked the GLIBCXX_3.4.32 requirement of", build, StringComparison.Ordinal);
+            Assert.Contains("Set GanKerasPatchLibTorchSharp=false to turn this step off.", build, StringComparison.Ordinal);
+            Assert.True(patched is not null, $"the build output has no {native}:\n{build}");
+            Assert.Equal(ElfPatchOutcome.AlreadyWeak, ElfWeakVersionPatcher.Patch(patched));
+            Assert.DoesNotContain("Gan.Keras: marked", buildOff, StringComparison.Ordinal);
+            Assert.Equal(File.ReadAllBytes(TestPaths.TorchSharpNativeInNuGetCache), File.ReadAllBytes(native));
+        }
+    }
+
+    [Fact]
     public void CliTool_InstallsFromAFolderWithDotnetTool_AndGanTrains()
     {
         // Given the packed tool in a folder, and a NuGet configuration that knows only that folder
@@ -165,5 +228,15 @@ public class PackagesTests : IClassFixture<PackedPackages>
             string native = Directory.GetFiles(tools, "libLibTorchSharp.so", SearchOption.AllDirectories).Single();
             Assert.Equal(ElfPatchOutcome.AlreadyWeak, ElfWeakVersionPatcher.Patch(File.ReadAllBytes(native)));
         }
+    }
+
+    private static string ReadmeQuickStart()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "README.md"));
+        int section = readme.IndexOf("## Quick start in C#", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no 'Quick start in C#' section.");
+        int start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
+        int end = readme.IndexOf("```", start, StringComparison.Ordinal);
+        return readme[start..end];
     }
 }
