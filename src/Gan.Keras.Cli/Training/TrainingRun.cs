@@ -61,7 +61,7 @@ internal sealed class TrainingRun
         string model = options.ModelOrDefault;
         using var threadLimit = TorchThreads.Limit(threads ?? ModelPresets.PreferredThreads(model));
         RandomSeed.Set(options.Seed);
-        using var data = options.OpenData(download, stream);
+        using var data = OpenData(options);
         options = options with { Model = model, Out = folder.Path, SampleShape = data.ElementShape.ToArray() };
         using var gan = options.CreateGan(data.ElementShape);
         gan.To(device, dtype);
@@ -92,7 +92,7 @@ internal sealed class TrainingRun
         string model = options.ModelOrDefault;
         using var threadLimit = TorchThreads.Limit(threads ?? ModelPresets.PreferredThreads(model));
         RandomSeed.Set(options.Seed);
-        using var data = options.OpenData(download, stream);
+        using var data = OpenData(options);
         using var gan = options.CreateGan(data.ElementShape);
         gan.To(device, dtype);
         // Restored by the loop through the one resume path (ITrainingContext.Resume), as BackupAndRestore does.
@@ -112,6 +112,19 @@ internal sealed class TrainingRun
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target}."));
         return Train(options, folder, data, gan, noise, start, resumeFrom: checkpoint);
+    }
+
+    /// <summary>Opens the run's data; a missing file dataset says how to download it with this command's flag.</summary>
+    private Dataset OpenData(RunConfiguration options)
+    {
+        try
+        {
+            return options.OpenData(download, stream);
+        }
+        catch (FileNotFoundException ex) when (!download)
+        {
+            throw new FileNotFoundException($"{ex.Message} With gan train, pass --download.", ex.FileName, ex);
+        }
     }
 
     /// <summary>Gets the size of the run's fixed preview noise: 1,000 points for 2-D data, 10 per class for a conditional model, else 64.</summary>

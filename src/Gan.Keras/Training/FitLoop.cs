@@ -8,7 +8,7 @@ namespace Gan.Keras.Training;
 /// <summary>
 /// The training loop behind <see cref="GanModel.Fit"/>: epochs, batches, callbacks, and the step logs kept on the
 /// device (Keras 3 keeps this in its <c>Trainer</c>, apart from the model; the one update is
-/// <see cref="GanModel.TrainStep"/>). Callbacks see the run through an <see cref="ITrainingContext"/>, not the model.
+/// <see cref="Training.GanTrainer.TrainStep"/>). Callbacks see the run through an <see cref="ITrainingContext"/>, not the model.
 /// </summary>
 /// <remarks>
 /// An epoch reads nothing back from the device unless asked: the step's values are summed on the device, read once at

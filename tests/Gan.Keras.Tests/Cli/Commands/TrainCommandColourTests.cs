@@ -5,10 +5,11 @@ using Gan.Keras.Cli.Training;
 using SkiaSharp;
 using Xunit;
 
-namespace Gan.Keras.Tests.Cli;
+namespace Gan.Keras.Tests.Cli.Commands;
 
-public class ColourDataTests
+public class TrainCommandColourTests
 {
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("mlp", 32)]
     [InlineData("mlp-small", 32)]
@@ -52,6 +53,7 @@ public class ColourDataTests
         Assert.InRange(metrics.GetProperty("recall_resnet18").GetDouble(), 0, 1);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Train_ResizesAndConvertsShapes_WithImageSizeAndChannels_AndRecordsThemForResume()
     {
