@@ -128,7 +128,7 @@ public class ImageFolderTests
     [Fact]
     public void Load_RefusesAPngDeclaringMorePixelsThanItsBytesCanHold_BeforeAllocatingThem()
     {
-        // Given a ~70-byte PNG whose IHDR (CRC fixed) declares 60,000×60,000 RGB pixels (10.8 GB as RGB, 43 GB as floats)
+        // Given a 93-byte PNG whose IHDR (CRC fixed) declares 60,000×60,000 RGB pixels (10.8 GB as RGB, 43 GB as floats)
         string root = TestPaths.NewTempFolder();
         string path = Path.Combine(root, "c", "huge.png");
         Write(path, 2, 2, SKColors.Red);
