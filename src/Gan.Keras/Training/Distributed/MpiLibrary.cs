@@ -147,26 +147,34 @@ internal sealed class MpiLibrary
     /// <summary>Gets <c>MPI_ERRORS_RETURN</c>.</summary>
     public IntPtr ErrorsReturn { get; }
 
-    /// <summary>Loads libmpi once per process: <see cref="LibraryVariable"/> if set, else <c>libmpi.so.40</c>, <c>libmpi.so</c>.</summary>
+    /// <summary>Loads libmpi once per process: the path in <see cref="LibraryVariable"/> if set, else <c>libmpi.so.40</c>, <c>libmpi.so</c>.</summary>
     /// <exception cref="DistributedException">No Open MPI library could be loaded, or the one found is not Open MPI.</exception>
     public static MpiLibrary Load()
     {
         lock (Gate)
         {
             if (loaded is not null) return loaded;
-            var candidates = new List<string>();
-            if (Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } custom) candidates.Add(custom);
-            candidates.AddRange(OperatingSystem.IsMacOS() ? MacNames : LinuxNames);
-            if (!NativeLibraryLoader.TryOpen(candidates, out var handle, out string name, out var errors))
-                throw new DistributedException(
-                    $"MPI is not available: could not load Open MPI's libmpi ({string.Join("; ", errors)}). " +
-                    $"Install Open MPI (Debian/Ubuntu: apt-get install -y openmpi-bin libopenmpi-dev), or set {LibraryVariable} to the path of libmpi.so.");
-            if (!NativeLibraryLoader.Has(handle, "ompi_mpi_comm_world"))
-                throw new DistributedException(
-                    $"'{name}' is not Open MPI (it does not export ompi_mpi_comm_world; MPICH and Intel MPI use another ABI). " +
-                    $"Gan.Keras binds Open MPI: install openmpi-bin and libopenmpi-dev, launch with Open MPI's mpirun, or set {LibraryVariable} to Open MPI's libmpi.so.");
-            return loaded = new MpiLibrary(handle, name);
+            var candidates = Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } custom
+                ? new[] { custom }
+                : OperatingSystem.IsMacOS() ? MacNames : LinuxNames;
+            return loaded = Open(candidates);
         }
+    }
+
+    /// <summary>Opens the first of <paramref name="candidates"/> that loads and binds it (not cached; <see cref="Load"/> caches).</summary>
+    /// <exception cref="DistributedException">None loads, or the one found is not Open MPI.</exception>
+    public static MpiLibrary Open(IReadOnlyList<string> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (!NativeLibraryLoader.TryOpen(candidates, out var handle, out string name, out var errors))
+            throw new DistributedException(
+                $"MPI is not available: could not load Open MPI's libmpi ({string.Join("; ", errors)}). " +
+                $"Install Open MPI (Debian/Ubuntu: apt-get install -y openmpi-bin libopenmpi-dev), or set {LibraryVariable} to the path of libmpi.so.");
+        if (!NativeLibraryLoader.Has(handle, "ompi_mpi_comm_world"))
+            throw new DistributedException(
+                $"'{name}' is not Open MPI (it does not export ompi_mpi_comm_world; MPICH and Intel MPI use another ABI). " +
+                $"Gan.Keras binds Open MPI: install openmpi-bin and libopenmpi-dev, launch with Open MPI's mpirun, or set {LibraryVariable} to Open MPI's libmpi.so.");
+        return new MpiLibrary(handle, name);
     }
 
     /// <summary>Throws a <see cref="DistributedException"/> naming the call and MPI's own message when <paramref name="code"/> is not <c>MPI_SUCCESS</c>.</summary>

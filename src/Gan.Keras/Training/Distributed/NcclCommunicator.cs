@@ -51,10 +51,10 @@ public sealed class NcclCommunicator : Communicator
     /// <exception cref="DistributedException">NCCL or the CUDA runtime is missing, or NCCL failed to connect the ranks.</exception>
     public static NcclCommunicator Create(MpiCommunicator bootstrap, torch.Device device)
     {
-        ArgumentNullException.ThrowIfNull(bootstrap);
         ArgumentNullException.ThrowIfNull(device);
         if (device.type != DeviceType.CUDA)
             throw new ArgumentException($"NCCL reduces on CUDA devices, but the device is {device}. Use MpiCommunicator for CPU training.", nameof(device));
+        ArgumentNullException.ThrowIfNull(bootstrap);
         var nccl = NcclLibrary.Load();
         int index = Math.Max(0, device.index);
         nccl.CheckCuda(nccl.CudaSetDevice(index), $"cudaSetDevice({index})");

@@ -127,8 +127,8 @@ internal sealed class NcclLibrary
     public CudaErrorStringFn CudaErrorString { get; }
 
     /// <summary>
-    /// Loads NCCL once per process (<see cref="LibraryVariable"/> if set, else <c>libnccl.so.2</c>, <c>libnccl.so</c>)
-    /// and the CUDA runtime libtorch uses.
+    /// Loads NCCL once per process (the path in <see cref="LibraryVariable"/> if set, else <c>libnccl.so.2</c>,
+    /// <c>libnccl.so</c>) and the CUDA runtime libtorch uses.
     /// </summary>
     /// <exception cref="DistributedException">NCCL or the CUDA runtime could not be loaded.</exception>
     public static NcclLibrary Load()
@@ -136,20 +136,26 @@ internal sealed class NcclLibrary
         lock (Gate)
         {
             if (loaded is not null) return loaded;
-            var candidates = new List<string>();
-            if (Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } custom) candidates.Add(custom);
-            candidates.AddRange(NcclNames);
-            if (!NativeLibraryLoader.TryOpen(candidates, out var nccl, out string name, out var errors))
-                throw new DistributedException(
-                    $"NCCL is not available: could not load libnccl ({string.Join("; ", errors)}). It ships with CUDA installs " +
-                    "(NVIDIA's apt repository: apt-get install libnccl2) and with PyTorch's wheels (pip install nvidia-nccl-cu12, then point " +
-                    $"{LibraryVariable} at .../site-packages/nvidia/nccl/lib/libnccl.so.2). Or train on the CPU with --device cpu, where MPI reduces the gradients.");
-            // libtorch's CUDA build has loaded its CUDA runtime already; opening it by name returns that copy.
-            if (!NativeLibraryLoader.TryOpen(CudartNames, out var cudart, out string cudartName, out var cudartErrors))
-                throw new DistributedException(
-                    $"NCCL needs the CUDA runtime, but libcudart could not be loaded ({string.Join("; ", cudartErrors)}). Use libtorch's CUDA build (TorchSharp-cuda-linux, or PyTorch's torch/lib on LD_LIBRARY_PATH).");
-            return loaded = new NcclLibrary(nccl, name, cudart, cudartName);
+            var candidates = Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } custom ? new[] { custom } : NcclNames;
+            return loaded = Open(candidates);
         }
+    }
+
+    /// <summary>Opens the first of <paramref name="candidates"/> that loads, and the CUDA runtime, and binds them (not cached; <see cref="Load"/> caches).</summary>
+    /// <exception cref="DistributedException">NCCL or the CUDA runtime could not be loaded.</exception>
+    public static NcclLibrary Open(IReadOnlyList<string> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (!NativeLibraryLoader.TryOpen(candidates, out var nccl, out string name, out var errors))
+            throw new DistributedException(
+                $"NCCL is not available: could not load libnccl ({string.Join("; ", errors)}). It ships with CUDA installs " +
+                "(NVIDIA's apt repository: apt-get install libnccl2) and with PyTorch's wheels (pip install nvidia-nccl-cu12, then point " +
+                $"{LibraryVariable} at .../site-packages/nvidia/nccl/lib/libnccl.so.2). Or train on the CPU with --device cpu, where MPI reduces the gradients.");
+        // libtorch's CUDA build has loaded its CUDA runtime already; opening it by name returns that copy.
+        if (!NativeLibraryLoader.TryOpen(CudartNames, out var cudart, out string cudartName, out var cudartErrors))
+            throw new DistributedException(
+                $"NCCL needs the CUDA runtime, but libcudart could not be loaded ({string.Join("; ", cudartErrors)}). Use libtorch's CUDA build (TorchSharp-cuda-linux, or PyTorch's torch/lib on LD_LIBRARY_PATH).");
+        return new NcclLibrary(nccl, name, cudart, cudartName);
     }
 
     /// <summary>Throws a <see cref="DistributedException"/> naming the call and NCCL's messages when <paramref name="result"/> is not <c>ncclSuccess</c>.</summary>

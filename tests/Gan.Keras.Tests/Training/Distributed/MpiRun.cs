@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Gan.Keras.Tests.Training.Distributed;
+
+/// <summary>
+/// Starts programs under Open MPI's <c>mpirun -np N</c> on this machine, the ranks talking TCP over the loopback
+/// interface (as ranks on separate machines would, minus the wire). Tests skip with one reason when <c>mpirun</c> is
+/// not on PATH.
+/// </summary>
+internal static class MpiRun
+{
+    public const string SkipReason = "mpirun is not on PATH: install Open MPI (apt-get install -y openmpi-bin libopenmpi-dev) to run the distributed tests.";
+
+    private static readonly Lazy<string?> Launcher = new(() => Find("mpirun"));
+
+    /// <summary>Gets the path of mpirun, or null.</summary>
+    public static string? Mpirun => Launcher.Value;
+
+    /// <summary>Skips the calling test when mpirun is missing.</summary>
+    public static void SkipUnlessAvailable() => Skip.If(Mpirun is null, SkipReason);
+
+    /// <summary>The test-support program every rank runs (built beside the tests).</summary>
+    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "gan-mpi-host.dll");
+
+    /// <summary>The gan CLI built beside the tests.</summary>
+    public static string GanDll => Path.Combine(AppContext.BaseDirectory, "gan.dll");
+
+    /// <summary>Starts <c>mpirun -np <paramref name="ranks"/> dotnet <paramref name="dll"/> ARGS</c> with redirected output.</summary>
+    public static Process Start(int ranks, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(Mpirun ?? throw new InvalidOperationException(SkipReason))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // CI runs as root; --oversubscribe lets a 1-core machine run 2 ranks; no core binding on a shared machine.
+        info.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        info.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+        info.Environment["TERM"] = "dumb";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        foreach (var arg in new[] { "--oversubscribe", "--bind-to", "none", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--mca", "btl", "self,tcp", "--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo" })
+            info.ArgumentList.Add(arg);
+        info.ArgumentList.Add(DotnetHost);
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
+    }
+
+    /// <summary>Runs to completion; kills the whole process tree after <paramref name="timeout"/>.</summary>
+    public static (int ExitCode, string Out, string Error, TimeSpan Elapsed) Run(int ranks, string dll, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Start(ranks, dll, args, environment);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"mpirun -np {ranks} {Path.GetFileName(dll)} {string.Join(' ', args)} did not finish within {timeout}. Output so far: {stdout.Result}");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
+    }
+
+    private static string DotnetHost =>
+        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : Find("dotnet") ?? "dotnet";
+
+    private static string? Find(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, program))
+            .FirstOrDefault(File.Exists);
+}
