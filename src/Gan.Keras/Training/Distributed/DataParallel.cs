@@ -1,0 +1,191 @@
+using Gan.Keras.Models;
+using TorchSharp;
+
+namespace Gan.Keras.Training.Distributed;
+
+/// <summary>
+/// Data-parallel training across processes, as PyTorch's DistributedDataParallel and Horovod do it: give it to
+/// <c>GanModel.Fit</c> in every rank of an <c>mpirun -np N</c> launch. Each rank trains on its own shard of every
+/// epoch's shuffled order with batch B; before each optimizer update the network's gradients are averaged across
+/// ranks with one allreduce over a flat buffer; rank 0's weights, optimizer state and random-generator states are
+/// broadcast once when training starts; only rank 0 runs the callbacks (checkpoints, pictures, logs, progress).
+/// </summary>
+/// <remarks>
+/// <para>
+/// N ranks with per-rank batch B take the steps one process with batch N·B takes: every rank draws the same epoch
+/// order and the same global latent batch from its synchronised generator and keeps its slice
+/// (<see cref="EpochShard"/>, <see cref="ShardedNoiseSource"/>), and with mean-reduced losses the average of the ranks'
+/// gradients is the gradient over the global batch. This holds up to float summation order for discriminators without
+/// batch-dependent layers. A <c>BatchNormalization</c> layer normalises over its own rank's B examples (as DDP without
+/// SyncBatchNorm); its moving statistics are then rank 0's, which is what rank 0 saves.
+/// </para>
+/// <para>
+/// With the learning rate of a batch-B run and an effective batch of N·B, keep the learning rate for the same
+/// per-example behaviour as one process with batch N·B, or scale it (linearly, Goyal et al. 2017) to keep the per-step
+/// progress of a batch-B run: the README discusses the choice for GANs.
+/// </para>
+/// </remarks>
+public sealed class DataParallel : IDisposable
+{
+    private readonly Communicator[] owned;
+    private bool disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="DataParallel"/> class over an existing communicator (which stays the caller's).</summary>
+    /// <param name="communicator">The ranks.</param>
+    /// <param name="device">This rank's device; the model must be moved there (<c>gan.To(Device)</c>).</param>
+    public DataParallel(Communicator communicator, torch.Device? device = null)
+        : this(communicator, device ?? torch.CPU, Array.Empty<Communicator>())
+    {
+    }
+
+    private DataParallel(Communicator communicator, torch.Device device, Communicator[] owned)
+    {
+        ArgumentNullException.ThrowIfNull(communicator);
+        Communicator = communicator;
+        Device = device;
+        this.owned = owned;
+        DiscriminatorGradients = new GradientAverager(communicator);
+        GeneratorGradients = new GradientAverager(communicator);
+    }
+
+    /// <summary>Gets the ranks and their collectives.</summary>
+    public Communicator Communicator { get; }
+
+    /// <summary>Gets this rank's device: the CPU, or <c>cuda:{local rank}</c> for NCCL.</summary>
+    public torch.Device Device { get; }
+
+    /// <summary>Gets this rank.</summary>
+    public int Rank => Communicator.Rank;
+
+    /// <summary>Gets the number of ranks.</summary>
+    public int Size => Communicator.Size;
+
+    /// <summary>Gets a value indicating whether this is rank 0, the one that writes and prints.</summary>
+    public bool IsPrimary => Communicator.IsPrimary;
+
+    /// <summary>Gets the averager of the discriminator's gradients (its counters and communication time).</summary>
+    public GradientAverager DiscriminatorGradients { get; }
+
+    /// <summary>Gets the averager of the generator's gradients (its counters and communication time).</summary>
+    public GradientAverager GeneratorGradients { get; }
+
+    /// <summary>
+    /// Joins the ranks <c>mpirun</c> started: initialises MPI and, for a CUDA device, creates the NCCL communicator on
+    /// <c>cuda:{local rank}</c> (MPI then only broadcasts NCCL's unique id and carries host-side control values).
+    /// </summary>
+    /// <param name="device">Where to train: <c>torch.CPU</c> (gradients reduced by MPI) or a CUDA device (reduced by NCCL on the device; its index is replaced by the local rank).</param>
+    /// <exception cref="DistributedException">MPI or NCCL is missing or cannot connect the ranks.</exception>
+    public static DataParallel Launch(torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var mpi = MpiCommunicator.Initialize();
+        if (device.type != DeviceType.CUDA) return new DataParallel(mpi, torch.CPU, new Communicator[] { mpi });
+        int gpus = torch.cuda.is_available() ? (int)torch.cuda.device_count() : 0;
+        if (gpus == 0)
+            throw new DistributedException("NCCL needs CUDA, but torch.cuda.is_available() is false (no NVIDIA GPU, or a CPU-only libtorch). Train on the CPU, where MPI reduces the gradients.");
+        var local = new torch.Device(DeviceType.CUDA, MpiCommunicator.LocalRank % gpus);
+        var nccl = NcclCommunicator.Create(mpi, local);
+        return new DataParallel(nccl, local, new Communicator[] { nccl, mpi });
+    }
+
+    /// <summary>Gets the sharding of every epoch for a per-rank batch and a number of discriminator updates per step.</summary>
+    public EpochShard Shard(int batchSize, int updatesPerStep = 1) => new(Rank, Size, batchSize, updatesPerStep);
+
+    /// <summary>
+    /// Makes every rank start where rank 0 is: rank 0's training state (both networks' weights and buffers, EMA
+    /// weights, both optimizers' state, the model's and libtorch's random-generator states) is captured as a
+    /// <see cref="TrainingCheckpoint"/>, broadcast and restored on the other ranks, with the checkpoint's architecture
+    /// checks; rank 0's <paramref name="initialEpoch"/> is returned on every rank.
+    /// </summary>
+    /// <param name="gan">This rank's compiled GAN, built like rank 0's.</param>
+    /// <param name="initialEpoch">This rank's first epoch (rank 0's wins: it may have restored a checkpoint).</param>
+    /// <returns>Rank 0's first epoch.</returns>
+    /// <exception cref="System.IO.InvalidDataException">This rank's GAN does not have rank 0's architecture; the mismatches are listed.</exception>
+    public int Synchronize(GanModel gan, int initialEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(gan);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (Size == 1) return initialEpoch;
+        var epoch = Communicator.Broadcast(BitConverter.GetBytes(initialEpoch));
+        byte[] state = IsPrimary ? CaptureBytes(gan) : Array.Empty<byte>();
+        var length = Communicator.Broadcast(BitConverter.GetBytes((long)state.Length));
+        state = Communicator.Broadcast(IsPrimary ? state : new byte[BitConverter.ToInt64(length)]);
+        if (!IsPrimary) RestoreBytes(gan, state);
+        return BitConverter.ToInt32(epoch);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="gan"/> draw its noise as this rank's slice of the global draws until the returned object is
+    /// disposed (see <see cref="ShardedNoiseSource"/>).
+    /// </summary>
+    public IDisposable ShardNoise(GanModel gan)
+    {
+        ArgumentNullException.ThrowIfNull(gan);
+        var previous = gan.Noise;
+        if (Size > 1) gan.Noise = new ShardedNoiseSource(previous, Rank, Size);
+        return new Restore(() => gan.Noise = previous);
+    }
+
+    /// <summary>Returns true on every rank when any rank asks to stop (a callback on rank 0, a NaN guard), so that all leave the loop together.</summary>
+    public bool AgreeToStop(bool stop) => Size > 1 ? Communicator.Any(stop) : stop;
+
+    /// <summary>Returns the means over ranks of an epoch's logged means (each rank's are over its own shard): the values one process with the global batch would log.</summary>
+    public IReadOnlyDictionary<string, double> AverageLogs(IReadOnlyDictionary<string, double> logs)
+    {
+        ArgumentNullException.ThrowIfNull(logs);
+        if (Size == 1 || logs.Count == 0) return logs;
+        var keys = logs.Keys.Order(StringComparer.Ordinal).ToArray();
+        var sums = Communicator.AllReduceSum(keys.Select(k => logs[k]).ToArray());
+        return keys.Select((k, i) => (k, sums[i] / Size)).ToDictionary(p => p.k, p => p.Item2);
+    }
+
+    /// <summary>Releases the communicators this strategy created (<see cref="Launch"/>): NCCL first, then MPI (<c>MPI_Finalize</c>).</summary>
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        foreach (var communicator in owned) communicator.Dispose();
+    }
+
+    private static byte[] CaptureBytes(GanModel gan)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"gan-keras-sync-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using (var checkpoint = TrainingCheckpoint.Capture(gan, 0, 0)) checkpoint.Save(path);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private void RestoreBytes(GanModel gan, byte[] state)
+    {
+        // The one save/restore contract (TrainingCheckpoint) serves this broadcast too, with its architecture checks.
+        string path = Path.Combine(Path.GetTempPath(), $"gan-keras-sync-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            File.WriteAllBytes(path, state);
+            using var checkpoint = TrainingCheckpoint.Load(path);
+            try
+            {
+                checkpoint.RestoreInto(gan);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidDataException($"Rank {Rank} cannot take rank 0's training state: {ex.Message} Every rank must build the same GAN.", ex);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+}
