@@ -25,6 +25,7 @@ internal static class Program
             {
                 "collectives" => CollectivesCheck.Run(world),
                 "fail" => FailCheck.Run(world, int.Parse(args[1], CultureInfo.InvariantCulture)),
+                "bench-allreduce" => AllreduceBenchmark.Run(world, args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0),
                 _ => throw new ArgumentException($"unknown mode '{args[0]}'"),
             };
             Console.Out.Flush();

@@ -11,7 +11,7 @@ public class GradientAveragerTests
     {
         // Given a two-rank communicator whose other rank holds [3, 5, 7]
         using var other = torch.tensor(new float[] { 3, 5, 7 });
-        using var communicator = new PairCommunicator(other);
+        using var communicator = new OtherRankCommunicator(other);
         var averager = new GradientAverager(communicator);
         using var gradients = torch.tensor(new float[] { 1, 1, 1 });
 
@@ -27,34 +27,8 @@ public class GradientAveragerTests
     [Fact]
     public void Average_RejectsABufferThatIsNotFlat()
     {
-        using var communicator = new PairCommunicator(torch.zeros(4));
+        using var communicator = new OtherRankCommunicator(torch.zeros(4));
         using var matrix = torch.zeros(2, 2);
         Assert.Throws<ArgumentException>(() => new GradientAverager(communicator).Average(matrix));
-    }
-
-    /// <summary>A stand-in for two ranks: the sum adds the other rank's tensor.</summary>
-    private sealed class PairCommunicator(torch.Tensor other) : Communicator
-    {
-        public override int Rank => 0;
-
-        public override int Size => 2;
-
-        public override string Backend => "test";
-
-        public override void AllReduceSum(torch.Tensor tensor) => tensor.add_(other);
-
-        public override void Broadcast(torch.Tensor tensor, int root = 0) => throw new NotSupportedException();
-
-        public override double[] AllReduceSum(double[] values) => throw new NotSupportedException();
-
-        public override byte[] Broadcast(byte[] bytes, int root = 0) => throw new NotSupportedException();
-
-        public override bool Any(bool flag) => flag;
-
-        public override void Barrier()
-        {
-        }
-
-        public override void Abort(int exitCode) => throw new NotSupportedException();
     }
 }
