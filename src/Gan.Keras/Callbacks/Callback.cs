@@ -19,6 +19,13 @@ public abstract class Callback
     /// </summary>
     internal virtual int? RestoreBeforeTraining() => null;
 
+    /// <summary>
+    /// Gets a value indicating whether a data-parallel <see cref="GanModel.Fit"/> runs this callback on every rank
+    /// (callbacks that change training, which every rank must see alike); false, the default, runs it on rank 0 only
+    /// (callbacks that write files or print, which rank 0 does for the run).
+    /// </summary>
+    public virtual bool RunsOnEveryRank => false;
+
     /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin(TrainingContext context) { }
 

@@ -251,9 +251,13 @@ public class GanModel : IDisposable
     /// <param name="callbacks">Callbacks; a <see cref="History"/> is always added and returned.</param>
     /// <param name="shuffle">Whether to shuffle each epoch (with the model's seeded generator).</param>
     /// <param name="initialEpoch">The epoch to start at (resuming).</param>
-    /// <returns>The per-epoch means of every logged value.</returns>
-    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0) =>
-        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch);
+    /// <param name="distributed">
+    /// Data-parallel training across the ranks of an <c>mpirun</c> launch (call <c>Fit</c> in every rank), or null for
+    /// one process. <paramref name="batchSize"/> is then the per-rank batch; see <see cref="Training.Distributed.DataParallel"/>.
+    /// </param>
+    /// <returns>The per-epoch means of every logged value (over all ranks, in a data-parallel run).</returns>
+    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0, Training.Distributed.DataParallel? distributed = null) =>
+        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch, distributed);
 
     /// <summary>
     /// One training step on a batch of real data: <see cref="DiscriminatorSteps"/> discriminator updates, each on its

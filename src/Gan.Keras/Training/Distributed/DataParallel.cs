@@ -1,3 +1,5 @@
+using Gan.Keras.Callbacks;
+using Gan.Keras.Data;
 using Gan.Keras.Models;
 using TorchSharp;
 
@@ -124,6 +126,55 @@ public sealed class DataParallel : IDisposable
         var previous = gan.Noise;
         if (Size > 1) gan.Noise = new ShardedNoiseSource(previous, Rank, Size);
         return new Restore(() => gan.Noise = previous);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="gan"/> up for a data-parallel run until the returned object is disposed: its noise is drawn
+    /// as this rank's slice of the global draws, and both optimizers average their gradients over the ranks.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An optimizer already has another averager (two runs at once).</exception>
+    public IDisposable Attach(GanModel gan)
+    {
+        ArgumentNullException.ThrowIfNull(gan);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var optimizers = new[] { (gan.DiscriminatorOptimizer, DiscriminatorGradients), (gan.GeneratorOptimizer, GeneratorGradients) };
+        foreach (var (optimizer, _) in optimizers)
+            if (optimizer.GradientAverager is not null)
+                throw new InvalidOperationException("An optimizer of this GAN already averages its gradients over ranks: one data-parallel Fit at a time.");
+        var noise = ShardNoise(gan);
+        foreach (var (optimizer, averager) in optimizers) optimizer.GradientAverager = averager;
+        return new Restore(() =>
+        {
+            foreach (var (optimizer, _) in optimizers) optimizer.GradientAverager = null;
+            noise.Dispose();
+        });
+    }
+
+    /// <summary>
+    /// Yields this rank's batches of an epoch: the whole dataset's order is drawn from <paramref name="generator"/> when
+    /// the epoch starts (as <see cref="Dataset.GetBatches"/> draws it, so the generator advances alike on every rank and
+    /// in one process), and this rank reads its <see cref="EpochShard"/> of it, <paramref name="updatesPerStep"/> ×
+    /// <paramref name="batchSize"/> examples per step.
+    /// </summary>
+    public IEnumerable<Batch> EpochBatches(Dataset dataset, int batchSize, int updatesPerStep, bool shuffle, torch.Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(generator);
+        var shard = Shard(batchSize, updatesPerStep);
+        return Iterate();
+
+        IEnumerable<Batch> Iterate()
+        {
+            var mine = shard.Select(dataset.DrawOrder(shuffle, generator));
+            foreach (var batch in dataset.GetBatchesOf(mine, shard.ExamplesPerStep)) yield return batch;
+        }
+    }
+
+    /// <summary>The callbacks this rank runs: all of them on rank 0; on the others only those that change training (<see cref="Callback.RunsOnEveryRank"/>).</summary>
+    public IEnumerable<Callback> CallbacksOfThisRank(IEnumerable<Callback> callbacks)
+    {
+        ArgumentNullException.ThrowIfNull(callbacks);
+        return IsPrimary ? callbacks : callbacks.Where(c => c.RunsOnEveryRank);
     }
 
     /// <summary>Returns true on every rank when any rank asks to stop (a callback on rank 0, a NaN guard), so that all leave the loop together.</summary>

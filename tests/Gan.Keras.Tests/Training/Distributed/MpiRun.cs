@@ -65,6 +65,24 @@ internal static class MpiRun
         return (process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
     }
 
+    /// <summary>Runs <c>dotnet <paramref name="dll"/> ARGS</c> as one plain process (no mpirun).</summary>
+    public static (int ExitCode, string Out, string Error) RunSingle(string dll, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(DotnetHost) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {Path.GetFileName(dll)} {string.Join(' ', args)} did not finish within {timeout}.");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
     private static string DotnetHost =>
         Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : Find("dotnet") ?? "dotnet";
 

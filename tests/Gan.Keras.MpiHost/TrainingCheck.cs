@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Gan.Keras.Callbacks;
+using Gan.Keras.Data;
+using Gan.Keras.Layers;
+using Gan.Keras.Losses;
+using Gan.Keras.Models;
+using Gan.Keras.Models.Presets;
+using Gan.Keras.Optimizers;
+using Gan.Keras.Training.Distributed;
+using TorchSharp;
+
+namespace Gan.Keras.MpiHost;
+
+/// <summary>
+/// Trains a GAN for a fixed number of steps, either data-parallel on every rank of an mpirun launch or in one plain
+/// process (<c>--single</c>, no MPI), and writes rank 0's weights and a JSON summary (epoch means, timings), so that a
+/// test can compare N ranks with per-rank batch B against one process with batch N·B.
+/// </summary>
+internal static class TrainingCheck
+{
+    public static int Run(IReadOnlyDictionary<string, string> options, bool single)
+    {
+        string model = options.GetValueOrDefault("model", "mlp");
+        int batch = Int(options, "batch", 32);
+        int steps = Int(options, "steps", 20);
+        int epochs = Int(options, "epochs", 1);
+        int critic = Int(options, "discriminator-steps", 1);
+        string loss = options.GetValueOrDefault("loss", "non-saturating");
+        string outPath = options["out"];
+        using var strategy = single ? null : DataParallel.Launch(torch.CPU);
+        int ranks = strategy?.Size ?? 1;
+
+        // Weights differ per rank on purpose (seed + rank): the broadcast of rank 0's state must make them equal.
+        RandomSeed.Set(7 + (strategy?.Rank ?? 0));
+        using var data = Data(model, options.GetValueOrDefault("mnist"), checked(steps * ranks * batch * critic));
+        using var gan = Create(model, loss, seed: 11);
+        gan.DiscriminatorSteps = critic;
+        var timer = new StepTimer(warmup: Int(options, "warmup", 0));
+        var history = gan.Fit(data, epochs, batch, new Callback[] { timer }, distributed: strategy);
+
+        if (strategy is { IsPrimary: false }) return 0;
+        gan.SaveWeights(outPath);
+        var summary = new Dictionary<string, object>
+        {
+            ["ranks"] = ranks,
+            ["batch"] = batch,
+            ["steps"] = timer.Steps,
+            ["timed_steps"] = timer.TimedSteps,
+            ["seconds"] = timer.Seconds,
+            ["samples_per_second"] = timer.TimedSteps * (double)batch * critic * ranks / timer.Seconds,
+            ["d_loss"] = history["d_loss"],
+            ["g_loss"] = history["g_loss"],
+            ["communication_seconds"] = (strategy?.DiscriminatorGradients.CommunicationTime + strategy?.GeneratorGradients.CommunicationTime)?.TotalSeconds ?? 0.0,
+            ["reductions"] = (strategy?.DiscriminatorGradients.Reductions + strategy?.GeneratorGradients.Reductions) ?? 0,
+            ["parameters"] = gan.Generator.TrainableVariables.Sum(v => v.numel()) + gan.Discriminator.TrainableVariables.Sum(v => v.numel()),
+        };
+        File.WriteAllText(outPath + ".json", JsonSerializer.Serialize(summary));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trained {model}: {ranks} rank(s) × batch {batch}, {timer.Steps} steps, {summary["samples_per_second"]:F1} samples/s, d_loss {history["d_loss"][^1]:F6}"));
+        return 0;
+    }
+
+    /// <summary>The article's MLP GAN (as <c>gan train --model mlp</c>), or the 28×28 DCGAN preset (batch normalisation in the generator only).</summary>
+    public static GanModel Create(string model, string loss, long seed)
+    {
+        GanModel gan = model switch
+        {
+            "mlp" => new GanModel(
+                new Sequential(new Layer[] { new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(784, "tanh") }, inputShape: new long[] { 100 }, name: "generator"),
+                new Sequential(new Layer[] { new Dense(512, "relu"), new Dense(256, "relu"), new Dense(1) }, inputShape: new long[] { 784 }, name: "discriminator"),
+                latentDim: 100, seed: seed),
+            "dcgan" => new GanModel(DcganPreset.Generator(), DcganPreset.Discriminator(), DcganPreset.DefaultLatentDim, seed),
+            _ => throw new ArgumentException($"unknown model '{model}'"),
+        };
+        gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), GanLosses.FromName(loss));
+        return gan;
+    }
+
+    private static InMemoryDataset Data(string model, string? mnist, int count)
+    {
+        bool flat = model == "mlp";
+        if (mnist is not null) return Mnist.Load(mnist, flatten: flat, limit: count);
+        // No files: a seeded stand-in of the same shape, in [-1, 1].
+        using var generator = new torch.Generator(5, torch.CPU);
+        using var features = torch.rand(flat ? new long[] { count, 784 } : new long[] { count, 1, 28, 28 }, generator: generator) * 2 - 1;
+        return new InMemoryDataset(features, name: "uniform");
+    }
+
+    private static int Int(IReadOnlyDictionary<string, string> options, string key, int fallback) =>
+        options.TryGetValue(key, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>Counts steps and times those after the first <c>warmup</c> (the first steps allocate and fill caches).</summary>
+    private sealed class StepTimer(int warmup) : Callback
+    {
+        private readonly Stopwatch clock = new();
+
+        public int Steps { get; private set; }
+
+        public int TimedSteps => Math.Max(0, Steps - warmup);
+
+        public double Seconds => clock.Elapsed.TotalSeconds;
+
+        public override void OnBatchBegin(int batch)
+        {
+            if (Steps == warmup) clock.Start();
+        }
+
+        public override void OnBatchEnd(int batch, BatchLogs logs) => Steps++;
+
+        public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs) => clock.Stop();
+    }
+}

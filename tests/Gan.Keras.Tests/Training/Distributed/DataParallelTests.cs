@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.Json;
+using Gan.Keras.Export;
+using TorchSharp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Gan.Keras.Tests.Training.Distributed;
+
+public class DataParallelTests(ITestOutputHelper output)
+{
+    [SkippableTheory]
+    [InlineData("mlp", "non-saturating", 1, 20)]
+    [InlineData("mlp", "wgan-gp", 2, 4)]
+    public void TwoRanksWithBatchB_TakeTheStepsOfOneProcessWithBatch2B(string model, string loss, int criticSteps, int steps)
+    {
+        // Given the article's MLP GAN on MNIST digits, and per-rank batch 32 (different initial weights per rank: rank 0's are broadcast)
+        MpiRun.SkipUnlessAvailable();
+        string folder = TestPaths.NewTempFolder();
+        string parallel = Path.Combine(folder, "two-ranks.safetensors"), single = Path.Combine(folder, "one-process.safetensors");
+        string[] common = { "train", "--model", model, "--loss", loss, "--discriminator-steps", criticSteps.ToString(CultureInfo.InvariantCulture),
+            "--steps", steps.ToString(CultureInfo.InvariantCulture), "--mnist", TestPaths.Mnist };
+
+        // When two ranks train data-parallel with batch 32, and one process trains with batch 64 on the same data
+        var two = MpiRun.Run(2, MpiRun.HostDll, common.Concat(new[] { "--batch", "32", "--out", parallel }), TimeSpan.FromMinutes(3));
+        Assert.True(two.ExitCode == 0, two.Out + two.Error);
+        var one = MpiRun.RunSingle(MpiRun.HostDll, common.Concat(new[] { "--single", "--batch", "64", "--out", single }), TimeSpan.FromMinutes(3));
+        Assert.True(one.ExitCode == 0, one.Out + one.Error);
+
+        // Then every weight matches up to float summation order, and so do the epoch's logged means (averaged over the ranks)
+        var (expected, _) = SafeTensorsFile.Load(single);
+        var (actual, _) = SafeTensorsFile.Load(parallel);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        double worst = expected.Max(kv => (kv.Value - actual[kv.Key]).abs().max().item<float>());
+        var summaryOne = JsonDocument.Parse(File.ReadAllText(single + ".json")).RootElement;
+        var summaryTwo = JsonDocument.Parse(File.ReadAllText(parallel + ".json")).RootElement;
+        double lossGap = Math.Abs(summaryOne.GetProperty("d_loss")[0].GetDouble() - summaryTwo.GetProperty("d_loss")[0].GetDouble());
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{model}, {loss}, {criticSteps} critic step(s), {steps} steps: max |Δ weight| = {worst:E2}, |Δ d_loss| = {lossGap:E2}; {summaryTwo.GetProperty("reductions").GetInt64()} allreduces"));
+        Assert.True(worst <= 1e-5, $"max |Δ| = {worst:E2}");
+        Assert.True(lossGap <= 1e-5, $"|Δ d_loss| = {lossGap:E2}");
+        Assert.Equal((criticSteps + 1) * steps, summaryTwo.GetProperty("reductions").GetInt64());
+        foreach (var tensor in expected.Values.Concat(actual.Values)) tensor.Dispose();
+    }
+}
