@@ -52,7 +52,7 @@ public static class GanCli
         {
             return Fail(UsageError, ex.Message, ex, verbose);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or Gan.Keras.Training.Distributed.DistributedException)
         {
             return Fail(RuntimeError, ex.Message, ex, verbose);
         }

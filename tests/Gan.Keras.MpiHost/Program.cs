@@ -29,7 +29,7 @@ internal static class Program
         torch.set_num_threads(1);
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: gan-mpi-host collectives | fail RANK | train ... | bench ...");
+            Console.Error.WriteLine("usage: gan-mpi-host collectives | train [--single] --runs MODEL:LOSS:CRITIC:STEPS,... --batch B --out PREFIX | bench-allreduce [SECONDS]");
             return 2;
         }
         var options = Options(args.Skip(1));
@@ -40,7 +40,6 @@ internal static class Program
             int code = args[0] switch
             {
                 "collectives" => CollectivesCheck.Run(world),
-                "fail" => FailCheck.Run(world, int.Parse(args[1], CultureInfo.InvariantCulture)),
                 "train" => TrainingCheck.Run(options, single: false),
                 "bench-allreduce" => AllreduceBenchmark.Run(world, args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0),
                 _ => throw new ArgumentException($"unknown mode '{args[0]}'"),

@@ -14,36 +14,53 @@ using TorchSharp;
 namespace Gan.Keras.MpiHost;
 
 /// <summary>
-/// Trains a GAN for a fixed number of steps, either data-parallel on every rank of an mpirun launch or in one plain
+/// Trains GANs for a fixed number of steps, either data-parallel on every rank of an mpirun launch or in one plain
 /// process (<c>--single</c>, no MPI), and writes rank 0's weights and a JSON summary (epoch means, timings), so that a
 /// test can compare N ranks with per-rank batch B against one process with batch N·B.
 /// </summary>
 internal static class TrainingCheck
 {
+    /// <summary>
+    /// Trains each run of <c>--runs MODEL:LOSS:CRITIC_STEPS:STEPS,...</c> in turn (one launch for several comparisons),
+    /// writing <c>{--out}.{i}.safetensors</c> and its <c>.json</c> summary from rank 0.
+    /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> options, bool single)
     {
-        string model = options.GetValueOrDefault("model", "mlp");
         int batch = Int(options, "batch", 32);
-        int steps = Int(options, "steps", 20);
         int epochs = Int(options, "epochs", 1);
-        int critic = Int(options, "discriminator-steps", 1);
-        string loss = options.GetValueOrDefault("loss", "non-saturating");
-        string outPath = options["out"];
+        int warmup = Int(options, "warmup", 0);
+        string prefix = options["out"];
         using var strategy = single ? null : DataParallel.Launch(torch.CPU);
-        int ranks = strategy?.Size ?? 1;
+        var runs = options.GetValueOrDefault("runs", "mlp:non-saturating:1:20").Split(',');
+        for (int i = 0; i < runs.Length; i++)
+        {
+            var parts = runs[i].Split(':');
+            Train(strategy, parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture),
+                batch, epochs, warmup, options.GetValueOrDefault("mnist"), string.Create(CultureInfo.InvariantCulture, $"{prefix}.{i}.safetensors"));
+        }
+        return 0;
+    }
 
+    private static void Train(DataParallel? strategy, string model, string loss, int critic, int steps, int batch, int epochs, int warmup, string? mnist, string outPath)
+    {
+        int ranks = strategy?.Size ?? 1;
         // Weights differ per rank on purpose (seed + rank): the broadcast of rank 0's state must make them equal.
         RandomSeed.Set(7 + (strategy?.Rank ?? 0));
-        using var data = Data(model, options.GetValueOrDefault("mnist"), checked(steps * ranks * batch * critic));
+        using var data = Data(model, mnist, checked(steps * ranks * batch * critic));
         using var gan = Create(model, loss, seed: 11);
         gan.DiscriminatorSteps = critic;
-        var timer = new StepTimer(warmup: Int(options, "warmup", 0));
+        strategy?.DiscriminatorGradients.Reset();
+        strategy?.GeneratorGradients.Reset();
+        var timer = new StepTimer(warmup);
         var history = gan.Fit(data, epochs, batch, new Callback[] { timer }, distributed: strategy);
 
-        if (strategy is { IsPrimary: false }) return 0;
+        if (strategy is { IsPrimary: false }) return;
         gan.SaveWeights(outPath);
+        double communication = (strategy?.DiscriminatorGradients.CommunicationTime + strategy?.GeneratorGradients.CommunicationTime)?.TotalSeconds ?? 0.0;
         var summary = new Dictionary<string, object>
         {
+            ["model"] = model,
+            ["loss"] = loss,
             ["ranks"] = ranks,
             ["batch"] = batch,
             ["steps"] = timer.Steps,
@@ -52,14 +69,13 @@ internal static class TrainingCheck
             ["samples_per_second"] = timer.TimedSteps * (double)batch * critic * ranks / timer.Seconds,
             ["d_loss"] = history["d_loss"],
             ["g_loss"] = history["g_loss"],
-            ["communication_seconds"] = (strategy?.DiscriminatorGradients.CommunicationTime + strategy?.GeneratorGradients.CommunicationTime)?.TotalSeconds ?? 0.0,
+            ["communication_seconds"] = communication,
             ["reductions"] = (strategy?.DiscriminatorGradients.Reductions + strategy?.GeneratorGradients.Reductions) ?? 0,
             ["parameters"] = gan.Generator.TrainableVariables.Sum(v => v.numel()) + gan.Discriminator.TrainableVariables.Sum(v => v.numel()),
         };
         File.WriteAllText(outPath + ".json", JsonSerializer.Serialize(summary));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trained {model}: {ranks} rank(s) × batch {batch}, {timer.Steps} steps, {summary["samples_per_second"]:F1} samples/s, d_loss {history["d_loss"][^1]:F6}"));
-        return 0;
+            $"trained {model} {loss}: {ranks} rank(s) × batch {batch}, {timer.Steps} steps, {summary["samples_per_second"]:F1} samples/s, communication {communication:F2} s of {timer.Seconds:F2} s, d_loss {history["d_loss"][^1]:F6}"));
     }
 
     /// <summary>The article's MLP GAN (as <c>gan train --model mlp</c>), or the 28×28 DCGAN preset (batch normalisation in the generator only).</summary>

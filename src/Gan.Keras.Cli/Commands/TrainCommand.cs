@@ -107,9 +107,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
-        return settings.Resume is null
-            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Start(Merge(settings))
-            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
+        // Under mpirun every rank runs this command; the session joins them and stops them all if one fails.
+        using var session = new DistributedSession();
+        var run = new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream, session);
+        return session.Execute(
+            () => settings.Resume is null ? run.Start(Merge(settings)) : run.Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings)),
+            verbosity == Verbosity.Verbose);
     }
 
     /// <summary>Defaults, then the config file, then the flags.</summary>

@@ -44,9 +44,11 @@ internal sealed class TrainingRun
     private readonly bool download;
     private readonly int? threads;
     private readonly bool stream;
+    private readonly DistributedSession session;
 
-    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false)
+    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false, DistributedSession? session = null)
     {
+        this.session = session ?? new DistributedSession();
         this.stream = stream;
         this.console = console;
         this.verbosity = verbosity;
@@ -58,25 +60,26 @@ internal sealed class TrainingRun
     public int Start(RunOptions options)
     {
         RunFactory.Validate(options);
-        var device = RunFactory.ResolveDevice(options.Device);
+        var device = session.Join(RunFactory.ResolveDevice(options.Device));
         var dtype = RunFactory.ResolveDtype(options.Dtype);
         string stem = options.Data.Split(':')[0];
         string outDir = options.Out ?? Path.Combine("runs", string.Create(CultureInfo.InvariantCulture, $"{stem}-{DateTime.Now:yyyyMMdd-HHmmss}"));
-        if (CheckpointManager.Exists(Path.Combine(outDir, CheckpointFolder)))
+        // Data-parallel: rank 0 alone writes the run folder (and its timestamped name is the one that counts).
+        if (session.IsPrimary && CheckpointManager.Exists(Path.Combine(outDir, CheckpointFolder)))
             throw new UsageException($"'{outDir}' already holds a training run. Continue it with --resume {outDir}, or choose another --out.");
-        Directory.CreateDirectory(outDir);
+        if (session.IsPrimary) Directory.CreateDirectory(outDir);
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
-        using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? session.ThreadsPerRank() ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels, stream);
         options = options with { Model = model, Out = outDir, SampleShape = data.ElementShape.ToArray() };
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
         gan.To(device, dtype);
         using var noise = SampleGrid.DrawNoise(gan.LatentDim, RunFactory.FixedNoiseCount(gan, data.ElementShape), options.Seed);
-        options.Save(Path.Combine(outDir, RunOptions.RunFileName));
-        if (verbosity != Verbosity.Quiet)
+        if (session.IsPrimary) options.Save(Path.Combine(outDir, RunOptions.RunFileName));
+        if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}) into {outDir}"));
+                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}) into {outDir}"));
         return Train(options, data, gan, noise, startEpoch: 0, resumed: false);
     }
 
@@ -98,13 +101,13 @@ internal sealed class TrainingRun
             Out = directory,
         };
         RunFactory.Validate(options);
-        var device = RunFactory.ResolveDevice(options.Device);
+        var device = session.Join(RunFactory.ResolveDevice(options.Device));
         var dtype = RunFactory.ResolveDtype(options.Dtype);
         var manager = new CheckpointManager(Path.Combine(directory, CheckpointFolder), options.Keep);
         if (!CheckpointManager.Exists(manager.Directory))
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
         string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
-        using var threadLimit = TorchThreads.Limit(threads ?? RunFactory.ThreadsFor(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? session.ThreadsPerRank() ?? RunFactory.ThreadsFor(model));
         RandomSeed.Set(options.Seed);
         using var data = RunFactory.LoadData(options.Data, options.Seed, RunFactory.TakesFlatSamples(model), download, options.ImageSize, options.Channels, stream);
         using var gan = RunFactory.CreateGan(model, options.Loss, data.ElementShape, options.Seed);
@@ -115,14 +118,15 @@ internal sealed class TrainingRun
         int target = moreEpochs is int more ? start + more : saved.Epochs;
         if (start >= target)
         {
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            if (session.IsPrimary)
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Nothing to do: '{directory}' has completed {start} of {saved.Epochs} planned epochs. Pass --epochs N to train N more."));
             return 0;
         }
         options = options with { Epochs = target };
-        options.Save(runFile);
+        if (session.IsPrimary) options.Save(runFile);
         using var noise = checkpoint.FixedNoise?.clone() ?? SampleGrid.DrawNoise(gan.LatentDim, RunFactory.FixedNoiseCount(gan, data.ElementShape), options.Seed);
-        if (verbosity != Verbosity.Quiet)
+        if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target}."));
         return Train(options, data, gan, noise, start, resumed: true);
@@ -130,6 +134,12 @@ internal sealed class TrainingRun
 
     private int Train(RunOptions options, Dataset data, GanModel gan, torch.Tensor noise, int startEpoch, bool resumed)
     {
+        // Data-parallel: the other ranks train alongside rank 0 and write nothing (rank 0's state is broadcast when Fit starts).
+        if (!session.IsPrimary)
+        {
+            gan.Fit(data, options.Epochs, options.BatchSize, initialEpoch: startEpoch, distributed: session.Parallel);
+            return 0;
+        }
         string outDir = options.Out!;
         var modes = RunFactory.ModesFor(options.Data);
         if (verbosity == Verbosity.Verbose)
@@ -138,7 +148,8 @@ internal sealed class TrainingRun
             Console.Out.WriteLine(gan.Generator.Summary());
             Console.Out.WriteLine(gan.Discriminator.Summary());
         }
-        bool live = verbosity != Verbosity.Quiet && LiveProgress.Supported(console);
+        // mpirun gives every rank a pseudo-terminal even when its own output is piped: plain lines under mpirun.
+        bool live = verbosity != Verbosity.Quiet && session.Parallel is null && LiveProgress.Supported(console);
         Action<string> say = live ? line => console.WriteLine(line) : line => Console.Out.WriteLine(line);
         string historyPath = Path.Combine(outDir, HistoryCsv);
         var lossPlot = new LossPlot(Path.Combine(outDir, LossesPng));
@@ -158,7 +169,7 @@ internal sealed class TrainingRun
         if (verbosity != Verbosity.Quiet && !live) callbacks.Insert(0, new ProgbarLogger(Console.Out, interactive: false));
         var history = live
             ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch))
-            : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch);
+            : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch, distributed: session.Parallel);
         clock.Stop();
 
         if (terminateOnNaN.TerminatedAt is var (epoch, batch, key))
@@ -184,6 +195,10 @@ internal sealed class TrainingRun
         Console.Out.WriteLine($"Wrote to {outDir}: {picture}, {LossesPng}, {SamplesCsv}, {HistoryCsv}, {WeightsFile}, {CheckpointFolder}/{checkpoint.LastSaved?.File}, {SampleFolder}/epoch-*.png, {TensorBoardFolder}/");
         return 0;
     }
+
+    /// <summary>", 2 ranks, global batch 128" in a data-parallel run, else nothing.</summary>
+    private string Ranks(int batchSize) =>
+        session.Parallel is { } parallel ? string.Create(CultureInfo.InvariantCulture, $" per rank, {parallel.Size} ranks over {parallel.Communicator.Backend}, global batch {(long)batchSize * parallel.Size}") : string.Empty;
 
     /// <summary>Writes samples.csv and samples.png (a scatter over the true modes for 2-D data, an image grid otherwise).</summary>
     private static string WriteSamples(GanModel gan, Dataset data, torch.Tensor noise, double[,]? modes, string outDir, long seed)

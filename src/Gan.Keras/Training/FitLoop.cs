@@ -64,8 +64,7 @@ internal static class FitLoop
                 batch.Features.Dispose();
                 batch.Labels?.Dispose();
                 count++;
-                if (distributed is not null) gan.StopTraining = distributed.AgreeToStop(gan.StopTraining);
-                if (gan.StopTraining) break;
+                if (distributed?.StopAfterStep(gan, count) ?? gan.StopTraining) break;
             }
             epochLogs = distributed?.AverageLogs(accumulator.ReadMeans()) ?? accumulator.ReadMeans();
             foreach (var callback in all) callback.OnEpochEnd(epoch, epochLogs);

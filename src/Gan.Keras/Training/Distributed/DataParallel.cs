@@ -177,15 +177,36 @@ public sealed class DataParallel : IDisposable
         return IsPrimary ? callbacks : callbacks.Where(c => c.RunsOnEveryRank);
     }
 
+    /// <summary>
+    /// Gets the number of steps between two checks of the stop flag (one small allreduce); 10 by default. A callback on
+    /// rank 0 that stops training mid-epoch (a NaN guard) takes effect on every rank within this many steps; the end of
+    /// every epoch is always checked.
+    /// </summary>
+    public int StopCheckInterval { get; init; } = 10;
+
     /// <summary>Returns true on every rank when any rank asks to stop (a callback on rank 0, a NaN guard), so that all leave the loop together.</summary>
     public bool AgreeToStop(bool stop) => Size > 1 ? Communicator.Any(stop) : stop;
+
+    /// <summary>
+    /// After step <paramref name="step"/> (1-based) of an epoch: on every <see cref="StopCheckInterval"/>-th step, agrees
+    /// on <paramref name="gan"/>'s stop flag across ranks (setting it on every rank) and returns it; on other steps returns false, so that no rank leaves early.
+    /// </summary>
+    public bool StopAfterStep(GanModel gan, long step)
+    {
+        ArgumentNullException.ThrowIfNull(gan);
+        if (Size == 1) return gan.StopTraining;
+        if (step % StopCheckInterval != 0) return false;
+        gan.StopTraining = Communicator.Any(gan.StopTraining);
+        return gan.StopTraining;
+    }
 
     /// <summary>Returns the means over ranks of an epoch's logged means (each rank's are over its own shard): the values one process with the global batch would log.</summary>
     public IReadOnlyDictionary<string, double> AverageLogs(IReadOnlyDictionary<string, double> logs)
     {
         ArgumentNullException.ThrowIfNull(logs);
         if (Size == 1 || logs.Count == 0) return logs;
-        var keys = logs.Keys.Order(StringComparer.Ordinal).ToArray();
+        // Every rank's step logs the same keys in the same order (the same TrainStep).
+        var keys = logs.Keys.ToArray();
         var sums = Communicator.AllReduceSum(keys.Select(k => logs[k]).ToArray());
         return keys.Select((k, i) => (k, sums[i] / Size)).ToDictionary(p => p.k, p => p.Item2);
     }

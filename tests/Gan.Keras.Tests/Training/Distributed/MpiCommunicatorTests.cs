@@ -1,5 +1,4 @@
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Gan.Keras.Tests.Training.Distributed;
 
@@ -18,26 +17,5 @@ public class MpiCommunicatorTests
         Assert.True(exitCode == 0, output + error);
         Assert.Contains("rank 0 of 2 ok (Open MPI", output, StringComparison.Ordinal);
         Assert.Contains("rank 1 of 2 ok (Open MPI", output, StringComparison.Ordinal);
-    }
-
-    [SkippableFact]
-    public void Abort_StopsTheRanksWaitingInACollective_WithinSeconds()
-    {
-        // Given two ranks, the second of which fails while the first waits for it in an allreduce
-        MpiRun.SkipUnlessAvailable();
-
-        // When the failing rank prints its one line and calls MPI_Abort
-        var (exitCode, output, error, _) = MpiRun.Run(2, MpiRun.HostDll, new[] { "fail", "1" }, TimeSpan.FromMinutes(2));
-        long ended = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
-        // Then mpirun ends the whole run with the abort's code, and no rank got past the collective
-        Assert.Equal(3, exitCode);
-        Assert.Contains("rank 1 of 2 failed: InvalidOperationException: injected failure", output, StringComparison.Ordinal);
-        Assert.Contains("MPI_ABORT was invoked on rank 1", error, StringComparison.Ordinal);
-        Assert.DoesNotContain("returned, which it must not", output, StringComparison.Ordinal);
-        var failedAt = System.Text.RegularExpressions.Regex.Match(output, @"rank 1 failing at (\d+) ms");
-        Assert.True(failedAt.Success, output);
-        double seconds = (ended - long.Parse(failedAt.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)) / 1000.0;
-        Assert.True(seconds < 10, $"the run took {seconds:F1} s to stop after the failure");
     }
 }
