@@ -44,6 +44,6 @@ return ExampleRunner.Run(args, "ConditionalGan", defaultEpochs: 5, defaultBatchS
     gan.Fit(data, epochs: options.Epochs, batchSize: options.BatchSize, callbacks: new[] { new EpochPrinter() });
 
     // One row per digit: 10 samples of each label, grouped by label.
-    using var samples = gan.Generate(10, Enumerable.Range(0, classes).ToArray(), seed: 0);
+    using var samples = gan.Generate(10, seed: 0, labels: Enumerable.Range(0, classes).ToArray());
     ImageGrid.SavePng(options.Output, samples, columns: 10);
 });

@@ -1,4 +1,5 @@
 using Gan.Keras.Cli.Commands;
+using Gan.Keras.Training.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -51,6 +52,11 @@ public static class GanCli
         catch (UsageException ex)
         {
             return Fail(UsageError, ex.Message, ex, verbose);
+        }
+        catch (RunConfigurationException ex)
+        {
+            // A setting given as a flag is named as the flag; one read from a file is named by its key in that file.
+            return Fail(UsageError, ex.File is null ? ex.Describe(key => "--" + key) : ex.Message, ex, verbose);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or Gan.Keras.Training.Distributed.DistributedException)
         {

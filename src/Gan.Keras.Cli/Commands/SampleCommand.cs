@@ -1,11 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using Gan.Keras.Export.Checkpoints;
-using Gan.Keras.Training;
+using Gan.Keras.Models.Presets;
+using Gan.Keras.Training.Runs;
 using Gan.Keras.Cli.Training;
 using Gan.Keras.Export.Images;
-using Gan.Keras.Models;
-using TorchSharp;
 using Gan.Keras.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -60,82 +58,54 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (runDirectory, checkpointDirectory, file) = Locate(settings.Checkpoint!);
-        var options = RunOptions.Load(Path.Combine(runDirectory, RunOptions.RunFileName), new RunOptions(), isRunFile: true);
+        RunFolder run;
+        string? file;
+        try
+        {
+            run = RunFolder.Locate(settings.Checkpoint!, out file);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--checkpoint {ex.Message}", ex);
+        }
+        var configuration = run.LoadConfiguration();
         int[]? labels = ParseLabels(settings.Labels);
-        string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
-        var sampleShape = options.SampleShape
-            ?? throw new InvalidDataException($"'{Path.Combine(runDirectory, RunOptions.RunFileName)}' has no 'sample-shape'; it was not written by `gan train`.");
-        var device = RunFactory.ResolveDevice(settings.Device ?? "cpu");
-
-        var manager = new CheckpointManager(checkpointDirectory);
-        var entry = file is null
-            ? manager.Latest ?? throw new InvalidDataException($"Checkpoint manifest '{manager.ManifestPath}' lists no checkpoint.")
-            : manager.Entries.FirstOrDefault(e => e.File == Path.GetFileName(file))
-                ?? throw new InvalidDataException($"'{file}' is not listed in '{manager.ManifestPath}', so its hash cannot be verified. Use one of: {string.Join(", ", manager.Entries.Select(e => e.File))}.");
-        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
-        RandomSeed.Set(options.Seed);
-        using var gan = RunFactory.CreateGan(model, options.Loss, sampleShape, options.Seed);
-        if (labels is not null && gan is not ConditionalGanModel)
-            throw new UsageException($"--labels: this run's model '{model}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
-        using (var checkpoint = manager.Load(entry))
-            checkpoint.RestoreWeightsInto(gan);
+        var device = (configuration with { Device = settings.Device ?? "cpu" }).ResolveDevice();
+        using var threads = TorchThreads.Limit(ModelPresets.PreferredThreads(configuration.ModelOrDefault));
+        using var gan = run.LoadGan(file, out var entry);
+        if (labels is not null && gan.NumClasses == 0)
+            throw new UsageException($"--labels: this run's model '{configuration.ModelOrDefault}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
         gan.To(device);
 
-        string output = settings.Out ?? Path.Combine(runDirectory, "sample.png");
-        long seed = settings.Seed ?? options.Seed;
+        string output = settings.Out ?? run.Combine("sample.png");
+        long seed = settings.Seed ?? configuration.Seed;
         int? columns = null;
-        torch.Tensor samples;
-        if (gan is ConditionalGanModel conditional)
+        if (gan.NumClasses > 0)
         {
             // One row per label: --n samples of each (8 by default); without --labels, every class.
-            labels ??= Enumerable.Range(0, conditional.NumClasses).ToArray();
-            var wrong = labels.Where(l => l >= conditional.NumClasses).ToArray();
+            labels ??= Enumerable.Range(0, gan.NumClasses).ToArray();
+            var wrong = labels.Where(l => l >= gan.NumClasses).ToArray();
             if (wrong.Length > 0)
-                throw new UsageException($"--labels: {string.Join(", ", wrong)} outside the model's classes 0..{conditional.NumClasses - 1}.");
-            int perLabel = settings.Count ?? 8;
-            samples = conditional.Generate(perLabel, labels, seed);
-            columns = perLabel;
+                throw new UsageException($"--labels: {string.Join(", ", wrong)} outside the model's classes 0..{gan.NumClasses - 1}.");
+            columns = settings.Count ?? 8;
+        }
+        using var samples = gan.Generate(columns ?? settings.Count ?? 64, seed, labels);
+        int count = (int)samples.shape[0];
+        if (Path.GetExtension(output).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            SampleCsv.Write(output, samples);
         }
         else
         {
-            samples = gan.Generate(settings.Count ?? 64, seed);
-        }
-        int count = (int)samples.shape[0];
-        using (samples)
-        {
-            if (Path.GetExtension(output).Equals(".csv", StringComparison.OrdinalIgnoreCase))
-            {
-                SampleCsv.Write(output, samples);
-            }
-            else
-            {
-                string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
-                byte[] png = SamplePicture.IsPoints(sampleShape)
-                    ? ScatterPlot.EncodePng(samples, RunFactory.ModesFor(options.Data), title)
-                    : ImageGrid.EncodePng(samples, columns);
-                AtomicFile.WriteAllBytes(output, png);
-            }
+            string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
+            byte[] png = SamplePicture.IsPoints(configuration.SampleShape!)
+                ? ScatterPlot.EncodePng(samples, configuration.TrueModes(), title)
+                : ImageGrid.EncodePng(samples, columns);
+            AtomicFile.WriteAllBytes(output, png);
         }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Wrote {count} samples from {Path.Combine(checkpointDirectory, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
+            $"Wrote {count} samples from {Path.Combine(run.CheckpointFolder, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
         return 0;
-    }
-
-    /// <summary>Finds the run folder, the checkpoint folder and (optionally) one checkpoint file from what the user gave.</summary>
-    private static (string Run, string Checkpoints, string? File) Locate(string path)
-    {
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full))
-        {
-            string folder = Path.GetDirectoryName(full)!;
-            return (Path.GetDirectoryName(folder)!, folder, full);
-        }
-        if (File.Exists(Path.Combine(full, RunOptions.RunFileName)))
-            return (full, Path.Combine(full, TrainingRun.CheckpointFolder), null);
-        if (CheckpointManager.Exists(full) && File.Exists(Path.Combine(Path.GetDirectoryName(full)!, RunOptions.RunFileName)))
-            return (Path.GetDirectoryName(full)!, full, null);
-        throw new UsageException($"--checkpoint '{path}' is not a training run: it has neither {RunOptions.RunFileName} nor {CheckpointManager.ManifestFileName}. Point to the --out folder of `gan train`.");
     }
 
     private static int[]? ParseLabels(string? text)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gan.Keras.Training.Distributed;
+using Gan.Keras.Training.Runs;
 using TorchSharp;
 
 namespace Gan.Keras.Cli.Training;
@@ -45,9 +46,11 @@ internal sealed class DistributedSession : IDisposable
         catch (Exception ex) when (Parallel is { Size: > 1 } parallel)
 #pragma warning restore CA1031
         {
-            int code = ex is UsageException ? 2 : 1;
+            // The exit codes and wording of GanCli: usage errors 2 (a setting given as a flag named as the flag), others 1.
+            int code = ex is UsageException or RunConfigurationException ? 2 : 1;
+            string message = ex is RunConfigurationException { File: null } setting ? setting.Describe(key => "--" + key) : ex.Message;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"gan: error: rank {parallel.Rank} of {parallel.Size}: {ex.Message} Stopping every rank (MPI_Abort)."));
+                $"gan: error: rank {parallel.Rank} of {parallel.Size}: {message} Stopping every rank (MPI_Abort)."));
             if (verbose) Console.Error.WriteLine(ex);
             parallel.Communicator.Abort(code);
             throw;

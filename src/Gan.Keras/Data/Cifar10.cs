@@ -60,7 +60,7 @@ public static class Cifar10
     internal static void ReadFile(string path, int maxRecords, List<byte[]> pixels, List<long> labels)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz) or use --download.", path);
+            throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz), or load it through DatasetCatalog with DatasetOptions.Download set.", path);
         var bytes = File.ReadAllBytes(path);
         CheckLength(path, bytes.Length);
         int records = Math.Min(bytes.Length / RecordLength, maxRecords);
@@ -92,7 +92,7 @@ public static class Cifar10
         foreach (var candidate in new[] { directory, Path.Combine(directory, "cifar-10-batches-bin") })
             if (File.Exists(Path.Combine(candidate, first))) return candidate;
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"CIFAR-10 folder '{directory}' does not exist. Point to the cifar-10-batches-bin folder, or download it with --download.");
-        throw new FileNotFoundException($"'{directory}' holds no '{first}' (nor cifar-10-batches-bin/{first}). Point to the cifar-10-batches-bin folder of the binary version, or download it with --download.", Path.Combine(directory, first));
+            throw new DirectoryNotFoundException($"CIFAR-10 folder '{directory}' does not exist. Point to the cifar-10-batches-bin folder, or download it (DatasetOptions.Download).");
+        throw new FileNotFoundException($"'{directory}' holds no '{first}' (nor cifar-10-batches-bin/{first}). Point to the cifar-10-batches-bin folder of the binary version, or download it (DatasetOptions.Download).", Path.Combine(directory, first));
     }
 }

@@ -82,7 +82,7 @@ public sealed class CheckpointManager
     public TrainingCheckpoint LoadLatest()
     {
         if (!File.Exists(ManifestPath))
-            throw new FileNotFoundException($"No checkpoint in '{Directory}': '{ManifestFileName}' is missing. Point to a folder written by ModelCheckpoint or `gan train`.", ManifestPath);
+            throw new FileNotFoundException($"No checkpoint in '{Directory}': '{ManifestFileName}' is missing. Point to a folder written by ModelCheckpoint or a training run.", ManifestPath);
         var entries = ReadManifest();
         if (entries.Count == 0) throw new InvalidDataException($"Checkpoint manifest '{ManifestPath}' lists no checkpoint.");
         return Load(entries[^1], entries);

@@ -2,9 +2,9 @@ using Gan.Keras.Callbacks;
 using SkiaSharp;
 using Xunit;
 
-namespace Gan.Keras.Tests.Cli.Training;
+namespace Gan.Keras.Tests.Cli.Commands;
 
-public class ModelPresetTests
+public class TrainCommandPresetTests
 {
     [Fact]
     public void Conditional_TrainsOnLabelledImages_DrawsOneRowPerClass_AndSampleTakesLabels()
