@@ -69,13 +69,15 @@ internal static class TrainingCheck
             ["samples_per_second"] = timer.TimedSteps * (double)batch * critic * ranks / timer.Seconds,
             ["d_loss"] = history["d_loss"],
             ["g_loss"] = history["g_loss"],
+            ["cpu_seconds"] = timer.CpuSeconds,
             ["communication_seconds"] = communication,
+            ["communication_seconds_per_step"] = communication / Math.Max(1, timer.Steps),
             ["reductions"] = (strategy?.DiscriminatorGradients.Reductions + strategy?.GeneratorGradients.Reductions) ?? 0,
             ["parameters"] = gan.Generator.TrainableVariables.Sum(v => v.numel()) + gan.Discriminator.TrainableVariables.Sum(v => v.numel()),
         };
         File.WriteAllText(outPath + ".json", JsonSerializer.Serialize(summary));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trained {model} {loss}: {ranks} rank(s) × batch {batch}, {timer.Steps} steps, {summary["samples_per_second"]:F1} samples/s, communication {communication:F2} s of {timer.Seconds:F2} s, d_loss {history["d_loss"][^1]:F6}"));
+            $"trained {model} {loss}: {ranks} rank(s) × batch {batch}, {timer.Steps} steps, {summary["samples_per_second"]:F1} samples/s, communication {communication:F2} s (all {timer.Steps} steps), {timer.TimedSteps} timed steps {timer.Seconds:F2} s wall / {timer.CpuSeconds:F2} s CPU, d_loss {history["d_loss"][^1]:F6}"));
     }
 
     /// <summary>The article's MLP GAN (as <c>gan train --model mlp</c>), or the 28×28 DCGAN preset (batch normalisation in the generator only).</summary>
@@ -108,9 +110,11 @@ internal static class TrainingCheck
         options.TryGetValue(key, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
     /// <summary>Counts steps and times those after the first <c>warmup</c> (the first steps allocate and fill caches).</summary>
+    /// <remarks>Also the process's CPU time over the timed steps: on a shared machine the wall clock includes waiting for a core.</remarks>
     private sealed class StepTimer(int warmup) : Callback
     {
         private readonly Stopwatch clock = new();
+        private TimeSpan cpuAtStart;
 
         public int Steps { get; private set; }
 
@@ -118,13 +122,21 @@ internal static class TrainingCheck
 
         public double Seconds => clock.Elapsed.TotalSeconds;
 
+        public double CpuSeconds { get; private set; }
+
         public override void OnBatchBegin(int batch)
         {
-            if (Steps == warmup) clock.Start();
+            if (Steps != warmup) return;
+            cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            clock.Start();
         }
 
         public override void OnBatchEnd(int batch, BatchLogs logs) => Steps++;
 
-        public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs) => clock.Stop();
+        public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+        {
+            clock.Stop();
+            CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
+        }
     }
 }
