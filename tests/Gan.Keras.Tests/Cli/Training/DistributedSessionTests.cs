@@ -15,6 +15,7 @@ public class DistributedSessionTests(ITestOutputHelper output)
     private static readonly string[] Small = { "--data", "ring8", "--batch-size", "500", "--seed", "3" };
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void TwoRanks_OnlyRankZeroWrites_AndTheCheckpointResumesInTwoProcessesAndInOne()
     {
         // Given a 2-epoch run of 2 ranks with per-rank batch 500, and a copy of its folder
@@ -47,6 +48,7 @@ public class DistributedSessionTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void ARankThatFails_StopsEveryRank_WithOneLine()
     {
         // Given rank 0 with good settings and rank 1 whose data folder does not exist (rank 0 then waits for it in the first broadcast)
@@ -69,6 +71,7 @@ public class DistributedSessionTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void ARankKilled_StopsEveryRankWithinSeconds_AndTheLastCheckpointStaysLoadable()
     {
         // Given a long 2-rank run that has written its second checkpoint

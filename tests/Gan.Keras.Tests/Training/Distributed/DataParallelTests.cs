@@ -9,6 +9,7 @@ namespace Gan.Keras.Tests.Training.Distributed;
 public class DataParallelTests(ITestOutputHelper output)
 {
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void TwoRanksWithBatchB_TakeTheStepsOfOneProcessWithBatch2B()
     {
         // Given the article's MLP GAN on MNIST digits with the non-saturating loss (20 steps) and with WGAN-GP and 2 critic

@@ -5,6 +5,7 @@ namespace Gan.Keras.Tests.Training.Distributed;
 public class MpiCommunicatorTests
 {
     [SkippableFact]
+    [Trait("Category", "Slow")]
     public void Collectives_GiveEveryRankTheSameSumsAndBroadcasts_UnderMpirunWithTwoRanks()
     {
         // Given two ranks started by mpirun over loopback
