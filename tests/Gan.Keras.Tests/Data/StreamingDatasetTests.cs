@@ -123,6 +123,7 @@ public class StreamingDatasetTests(ITestOutputHelper output)
         Assert.Contains(broken, error.Message, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Memory_DoesNotGrowWithTheDatasetSize()
     {
