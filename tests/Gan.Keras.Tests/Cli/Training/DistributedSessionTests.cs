@@ -67,7 +67,8 @@ public class DistributedSessionTests(ITestOutputHelper output)
         Assert.StartsWith("gan: error: rank 1 of 2: ", line, StringComparison.Ordinal);
         Assert.EndsWith("Stopping every rank (MPI_Abort).", line.TrimEnd(), StringComparison.Ordinal);
         Assert.Equal(1, result.ExitCode);
-        Assert.True(result.Error.Contains("MPI_ABORT was invoked on rank 1", StringComparison.Ordinal), "stderr: " + result.Error + " stdout: " + result.Out);
+        // (Open MPI adds its own "MPI_ABORT was invoked on rank 1" banner, but not always: it races the abort itself.)
+        Assert.DoesNotContain("Done in", result.Out, StringComparison.Ordinal);
     }
 
     [SkippableFact]
