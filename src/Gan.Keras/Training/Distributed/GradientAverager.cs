@@ -49,7 +49,7 @@ public sealed class GradientAverager
             throw new ArgumentException($"GradientAverager takes one flat buffer of gradients (1-D), but got {flatGradients.dim()} dimensions.", nameof(flatGradients));
         Reductions++;
         Values += flatGradients.numel();
-        if (Communicator.Size == 1) return;
+        // Called even for one rank: MPI returns at once, NCCL runs its (one-rank) allreduce, which verifies the NCCL path on one GPU.
         clock.Start();
         try
         {
@@ -59,6 +59,7 @@ public sealed class GradientAverager
         {
             clock.Stop();
         }
+        if (Communicator.Size == 1) return;
         using var noGrad = torch.no_grad();
         flatGradients.div_(Communicator.Size);
     }
