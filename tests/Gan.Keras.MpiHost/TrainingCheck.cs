@@ -21,8 +21,9 @@ namespace Gan.Keras.MpiHost;
 internal static class TrainingCheck
 {
     /// <summary>
-    /// Trains each run of <c>--runs MODEL:LOSS:CRITIC_STEPS:STEPS,...</c> in turn (one launch for several comparisons),
-    /// writing <c>{--out}.{i}.safetensors</c> and its <c>.json</c> summary from rank 0.
+    /// Trains each run of <c>--runs MODEL:LOSS:CRITIC_STEPS:STEPS[:STOP_AFTER],...</c> in turn (one launch for several
+    /// comparisons), writing <c>{--out}.{i}.safetensors</c> and its <c>.json</c> summary from rank 0. With STOP_AFTER, a
+    /// callback (on rank 0 only, as callbacks that do not change training are) stops training after that many steps.
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> options, bool single)
     {
@@ -35,13 +36,14 @@ internal static class TrainingCheck
         for (int i = 0; i < runs.Length; i++)
         {
             var parts = runs[i].Split(':');
+            int? stopAfter = parts.Length > 4 ? int.Parse(parts[4], CultureInfo.InvariantCulture) : null;
             Train(strategy, parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture),
-                batch, epochs, warmup, options.GetValueOrDefault("mnist"), string.Create(CultureInfo.InvariantCulture, $"{prefix}.{i}.safetensors"));
+                batch, epochs, warmup, stopAfter, options.GetValueOrDefault("mnist"), string.Create(CultureInfo.InvariantCulture, $"{prefix}.{i}.safetensors"));
         }
         return 0;
     }
 
-    private static void Train(DataParallel? strategy, string model, string loss, int critic, int steps, int batch, int epochs, int warmup, string? mnist, string outPath)
+    private static void Train(DataParallel? strategy, string model, string loss, int critic, int steps, int batch, int epochs, int warmup, int? stopAfter, string? mnist, string outPath)
     {
         int ranks = strategy?.Size ?? 1;
         // Weights differ per rank on purpose (seed + rank): the broadcast of rank 0's state must make them equal.
@@ -52,7 +54,9 @@ internal static class TrainingCheck
         strategy?.DiscriminatorGradients.Reset();
         strategy?.GeneratorGradients.Reset();
         var timer = new StepTimer(warmup);
-        var history = gan.Fit(data, epochs, batch, new Callback[] { timer }, distributed: strategy);
+        var callbacks = new List<Callback> { timer };
+        if (stopAfter is int stop) callbacks.Add(new LambdaCallback(onBatchEnd: (b, _) => { if (b + 1 == stop) timer.Context!.StopTraining = true; }));
+        var history = gan.Fit(data, epochs, batch, callbacks, distributed: strategy);
 
         if (strategy is { IsPrimary: false }) return;
         gan.SaveWeights(outPath);

@@ -17,7 +17,8 @@ public class DataParallelTests(ITestOutputHelper output)
         MpiRun.SkipUnlessAvailable();
         string folder = TestPaths.NewTempFolder();
         string parallel = Path.Combine(folder, "two-ranks"), single = Path.Combine(folder, "one-process");
-        string[] common = { "train", "--runs", "mlp:non-saturating:1:20,mlp:wgan-gp:2:4", "--mnist", TestPaths.Mnist };
+        // (A third run stops from a rank-0 callback after step 3: every rank must leave together, at the next agreed check.)
+        string[] common = { "train", "--runs", "mlp:non-saturating:1:20,mlp:wgan-gp:2:4,mlp:non-saturating:1:30:3", "--mnist", TestPaths.Mnist };
 
         // When two ranks train data-parallel with batch 32, and one process trains with batch 64 on the same data
         var two = MpiRun.Run(2, MpiRun.HostDll, common.Concat(new[] { "--batch", "32", "--out", parallel }), TimeSpan.FromMinutes(3));
@@ -43,5 +44,12 @@ public class DataParallelTests(ITestOutputHelper output)
             Assert.Equal((criticSteps + 1) * steps, summaryTwo.GetProperty("reductions").GetInt64());
             foreach (var tensor in expected.Values.Concat(actual.Values)) tensor.Dispose();
         }
+
+        // And a stop asked for by a callback on rank 0 alone ended the run on both ranks at step 10, the first agreed check
+        // (one process stops after the step itself); the launch went on to finish, so no rank was left waiting
+        var stoppedTwo = JsonDocument.Parse(File.ReadAllText($"{parallel}.2.safetensors.json")).RootElement;
+        var stoppedOne = JsonDocument.Parse(File.ReadAllText($"{single}.2.safetensors.json")).RootElement;
+        Assert.Equal(10, stoppedTwo.GetProperty("steps").GetInt32());
+        Assert.Equal(3, stoppedOne.GetProperty("steps").GetInt32());
     }
 }
