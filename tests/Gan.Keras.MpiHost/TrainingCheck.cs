@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
-using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
 using Gan.Keras.Models.Presets;
@@ -84,18 +83,10 @@ internal static class TrainingCheck
             $"trained {model} {loss}: {ranks} rank(s) × batch {batch}, {timer.Steps} steps, {summary["samples_per_second"]:F1} samples/s, communication {communication:F2} s (all {timer.Steps} steps), {timer.TimedSteps} timed steps {timer.Seconds:F2} s wall / {timer.CpuSeconds:F2} s CPU, d_loss {history["d_loss"][^1]:F6}"));
     }
 
-    /// <summary>The article's MLP GAN (as <c>gan train --model mlp</c>), or the 28×28 DCGAN preset (batch normalisation in the generator only).</summary>
+    /// <summary>A preset as <c>gan train --model</c> builds it (the article's MLP, the 28×28 DCGAN with batch normalisation in its generator only), compiled with Adam(2e-4, β₁ 0.5).</summary>
     public static GanModel Create(string model, string loss, long seed)
     {
-        GanModel gan = model switch
-        {
-            "mlp" => new GanModel(
-                new Sequential(new Layer[] { new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(784, "tanh") }, inputShape: new long[] { 100 }, name: "generator"),
-                new Sequential(new Layer[] { new Dense(512, "relu"), new Dense(256, "relu"), new Dense(1) }, inputShape: new long[] { 784 }, name: "discriminator"),
-                latentDim: 100, seed: seed),
-            "dcgan" => new GanModel(DcganPreset.Generator(), DcganPreset.Discriminator(), DcganPreset.DefaultLatentDim, seed),
-            _ => throw new ArgumentException($"unknown model '{model}'"),
-        };
+        var gan = ModelPresets.Create(model, model == "dcgan" ? new long[] { 1, 28, 28 } : new long[] { 784 }, seed);
         gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), GanLosses.FromName(loss));
         return gan;
     }
