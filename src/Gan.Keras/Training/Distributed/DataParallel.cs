@@ -10,7 +10,8 @@ namespace Gan.Keras.Training.Distributed;
 /// <c>GanModel.Fit</c> in every rank of an <c>mpirun -np N</c> launch. Each rank trains on its own shard of every
 /// epoch's shuffled order with batch B; before each optimizer update the network's gradients are averaged across
 /// ranks with one allreduce over a flat buffer; rank 0's weights, optimizer state and random-generator states are
-/// broadcast once when training starts; only rank 0 runs the callbacks (checkpoints, pictures, logs, progress).
+/// broadcast once when training starts; only rank 0 runs the callbacks that write or print (checkpoints, pictures,
+/// logs, progress), every rank those that change training (<see cref="Callback.RunsOnEveryRank"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,9 +23,8 @@ namespace Gan.Keras.Training.Distributed;
 /// SyncBatchNorm); its moving statistics are then rank 0's, which is what rank 0 saves.
 /// </para>
 /// <para>
-/// With the learning rate of a batch-B run and an effective batch of N·B, keep the learning rate for the same
-/// per-example behaviour as one process with batch N·B, or scale it (linearly, Goyal et al. 2017) to keep the per-step
-/// progress of a batch-B run: the README discusses the choice for GANs.
+/// The batch given to <c>Fit</c> is the per-rank batch B, and the learning rate is not changed: the run is one with
+/// batch N·B at that learning rate. Choose it for the global batch (docs/distributed.md discusses the scaling rules).
 /// </para>
 /// </remarks>
 public sealed class DataParallel : IDisposable
