@@ -37,7 +37,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Epochs { get; init; }
 
         [CommandOption("--batch-size <N>")]
-        [Description("Examples per training step. Default: 64.")]
+        [Description("Examples per training step (per rank under mpirun: the global batch is N times larger). Default: 64.")]
         public int? BatchSize { get; init; }
 
         [CommandOption("--seed <N>")]
