@@ -26,12 +26,17 @@ internal sealed class DistributedSession : IDisposable
         return Parallel.Device;
     }
 
-    /// <summary>Gets the libtorch threads per rank when several ranks share this machine and none were asked for: the cores divided among them.</summary>
-    public int? ThreadsPerRank()
+    /// <summary>
+    /// Gets the libtorch threads for this process when none were asked for: a preset's own preference
+    /// (<paramref name="preferred"/>, or libtorch's default when null), and under mpirun at most the machine's cores
+    /// divided among the ranks on it.
+    /// </summary>
+    public int? Threads(int? preferred)
     {
-        if (Parallel is null) return null;
+        if (Parallel is null) return preferred;
         int local = int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 1;
-        return Math.Max(1, Environment.ProcessorCount / Math.Max(1, local));
+        int share = Math.Max(1, Environment.ProcessorCount / Math.Max(1, local));
+        return preferred is int p ? Math.Min(p, share) : share;
     }
 
     /// <summary>Runs <paramref name="run"/>; if it throws in a run of several ranks, prints one line and stops them all.</summary>

@@ -62,7 +62,7 @@ internal sealed class TrainingRun
             throw new UsageException($"'{folder.Path}' already holds a training run. Continue it with --resume {folder.Path}, or choose another --out.");
         if (session.IsPrimary) Directory.CreateDirectory(folder.Path);
         string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? session.ThreadsPerRank() ?? ModelPresets.PreferredThreads(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         options = options with { Model = model, Out = folder.Path, SampleShape = data.ElementShape.ToArray() };
@@ -93,7 +93,7 @@ internal sealed class TrainingRun
         if (!folder.HasCheckpoint)
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
         string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? session.ThreadsPerRank() ?? ModelPresets.PreferredThreads(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         using var gan = options.CreateGan(data.ElementShape);
