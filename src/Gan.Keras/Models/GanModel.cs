@@ -124,8 +124,13 @@ public class GanModel : GanTrainer, IDisposable
     /// to stop before, as Keras's <c>epochs</c>), <paramref name="batchSize"/> examples per discriminator update, shuffled
     /// each epoch with the model's seeded generator; returns the <see cref="History"/> of per-epoch means.
     /// </summary>
-    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0) =>
-        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch);
+    /// <remarks>
+    /// With <paramref name="distributed"/>, call <c>Fit</c> in every rank of an <c>mpirun</c> launch: training is
+    /// data-parallel, <paramref name="batchSize"/> is the per-rank batch, only rank 0 runs the callbacks that write or
+    /// print, and the history holds the means over all ranks (see <see cref="Training.Distributed.DataParallel"/>).
+    /// </remarks>
+    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0, Training.Distributed.DataParallel? distributed = null) =>
+        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch, distributed);
 
     /// <inheritdoc />
     public override torch.Tensor SampleLatent(long n)

@@ -1,3 +1,4 @@
+using Gan.Keras.Training.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -43,6 +44,13 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// Gets or sets what averages the gradients over the ranks of a data-parallel run before every update: one
+    /// allreduce over the flat buffer of all this optimizer's gradients. Null (the default) in one process; a
+    /// data-parallel <c>Fit</c> sets it for the run and clears it afterwards.
+    /// </summary>
+    public GradientAverager? GradientAverager { get; set; }
+
     /// <summary>Gets the number of updates applied so far (Keras's <c>iterations</c>).</summary>
     public long Iterations { get; private set; }
 
@@ -66,6 +74,7 @@ public abstract class Optimizer
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var flatGradients = torch.cat(gradients.Select(g => g.reshape(-1)).ToArray()).to(current.Values.dtype, current.Values.device);
+        GradientAverager?.Average(flatGradients); // data-parallel: the mean over the ranks, one allreduce per update
         Update(current.Values, flatGradients, current.Slots, Iterations);
     }
 
