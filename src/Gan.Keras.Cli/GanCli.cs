@@ -91,7 +91,7 @@ public static class GanCli
             OverflowException => (RuntimeError, $"Arithmetic overflow: {Sentence(OneLine(ex.Message))} A size or count is too large; use smaller values."),
             InsufficientExecutionStackException => (RuntimeError, $"Out of stack space: {OneLine(ex.Message)}"),
             ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException
-                or FormatException or JsonException or TimeoutException or System.Net.Http.HttpRequestException or OperationCanceledException
+                or Gan.Keras.Training.Distributed.DistributedException or FormatException or JsonException or TimeoutException or System.Net.Http.HttpRequestException or OperationCanceledException
                 => (RuntimeError, OneLine(ex.Message)),
             _ => (RuntimeError, $"Unexpected {ex.GetType().Name}: {Sentence(OneLine(ex.Message))} Run with --verbose for the stack trace, and please report it."),
         };

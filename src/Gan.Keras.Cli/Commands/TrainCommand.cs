@@ -37,7 +37,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Epochs { get; init; }
 
         [CommandOption("--batch-size <N>")]
-        [Description("Examples per training step. Default: 64.")]
+        [Description("Examples per training step (per rank under mpirun: the global batch is N times larger). Default: 64.")]
         public int? BatchSize { get; init; }
 
         [CommandOption("--seed <N>")]
@@ -109,10 +109,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
-        var run = new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream, health: !settings.NoHealth);
+        // Under mpirun every rank runs this command; the session joins them and stops them all if one fails.
+        using var session = new DistributedSession();
+        var run = new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream, session, health: !settings.NoHealth);
         var flags = RunSettingFlags.Bind(settings);
-        if (settings.Resume is not null) return run.Resume(settings.Resume, settings.Epochs, flags);
-        // Defaults, then the config file, then the flags.
-        return run.Start(settings.Config is null ? RunConfiguration.FromJson(new JsonObject(), overrides: flags) : RunConfiguration.Load(settings.Config, flags));
+        return session.Execute(
+            () => settings.Resume is not null
+                ? run.Resume(settings.Resume, settings.Epochs, flags)
+                // Defaults, then the config file, then the flags.
+                : run.Start(settings.Config is null ? RunConfiguration.FromJson(new JsonObject(), overrides: flags) : RunConfiguration.Load(settings.Config, flags)),
+            verbosity == Verbosity.Verbose);
     }
 }

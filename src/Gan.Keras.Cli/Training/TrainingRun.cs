@@ -35,11 +35,13 @@ internal sealed class TrainingRun
     private readonly bool download;
     private readonly int? threads;
     private readonly bool stream;
+    private readonly DistributedSession session;
     private readonly bool health;
 
     /// <param name="health">Whether the training-health monitor warns (discriminator winning, mode collapse, vanishing generator gradients); a NaN or infinity stops the run either way.</param>
-    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false, bool health = true)
+    public TrainingRun(IAnsiConsole console, Verbosity verbosity, bool download = false, int? threads = null, bool stream = false, DistributedSession? session = null, bool health = true)
     {
+        this.session = session ?? new DistributedSession();
         this.health = health;
         this.stream = stream;
         this.console = console;
@@ -52,25 +54,26 @@ internal sealed class TrainingRun
     public int Start(RunConfiguration options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var device = options.ResolveDevice();
+        var device = session.Join(options.ResolveDevice());
         var dtype = options.ResolveDtype();
         string stem = options.Data.Split(':')[0];
         var folder = new RunFolder(options.Out ?? Path.Combine("runs", string.Create(CultureInfo.InvariantCulture, $"{stem}-{DateTime.Now:yyyyMMdd-HHmmss}")));
-        if (folder.HasCheckpoint)
+        // Data-parallel: rank 0 alone writes the run folder (its timestamped name is the one that counts).
+        if (session.IsPrimary && folder.HasCheckpoint)
             throw new UsageException($"'{folder.Path}' already holds a training run. Continue it with --resume {folder.Path}, or choose another --out.");
-        Directory.CreateDirectory(folder.Path);
+        if (session.IsPrimary) Directory.CreateDirectory(folder.Path);
         string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? ModelPresets.PreferredThreads(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         options = options with { Model = model, Out = folder.Path, SampleShape = data.ElementShape.ToArray() };
         using var gan = options.CreateGan(data.ElementShape);
         gan.To(device, dtype);
         using var noise = SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(gan, data.ElementShape), options.Seed);
-        options.Save(folder.ConfigurationFile);
-        if (verbosity != Verbosity.Quiet)
+        if (session.IsPrimary) options.Save(folder.ConfigurationFile);
+        if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}) into {folder.Path}"));
+                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}) into {folder.Path}"));
         return Train(options, folder, data, gan, noise, startEpoch: 0, resumeFrom: null);
     }
 
@@ -85,13 +88,13 @@ internal sealed class TrainingRun
             throw new UsageException($"--resume '{directory}' is not a training run: '{folder.ConfigurationFile}' is missing. Point to the --out folder of an earlier `gan train`.");
         var saved = RunConfiguration.Load(folder.ConfigurationFile);
         var options = saved.ResumeWith(given, directory);
-        var device = options.ResolveDevice();
+        var device = session.Join(options.ResolveDevice());
         var dtype = options.ResolveDtype();
         var manager = new CheckpointManager(folder.CheckpointFolder, options.Keep);
         if (!folder.HasCheckpoint)
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
         string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? ModelPresets.PreferredThreads(model));
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         using var gan = options.CreateGan(data.ElementShape);
@@ -102,14 +105,15 @@ internal sealed class TrainingRun
         int target = moreEpochs is int more ? start + more : saved.Epochs;
         if (start >= target)
         {
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            if (session.IsPrimary)
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Nothing to do: '{directory}' has completed {start} of {saved.Epochs} planned epochs. Pass --epochs N to train N more."));
             return 0;
         }
         options = options with { Epochs = target };
-        options.Save(folder.ConfigurationFile);
+        if (session.IsPrimary) options.Save(folder.ConfigurationFile);
         using var noise = checkpoint.FixedNoise?.clone() ?? SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(gan, data.ElementShape), options.Seed);
-        if (verbosity != Verbosity.Quiet)
+        if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target}."));
         return Train(options, folder, data, gan, noise, start, resumeFrom: checkpoint);
@@ -134,6 +138,13 @@ internal sealed class TrainingRun
 
     private int Train(RunConfiguration options, RunFolder folder, Dataset data, GanModel gan, torch.Tensor noise, int startEpoch, TrainingCheckpoint? resumeFrom)
     {
+        // Data-parallel: the other ranks train alongside rank 0 and write nothing; rank 0's state (resumed or not) is
+        // broadcast to them when Fit starts.
+        if (!session.IsPrimary)
+        {
+            gan.Fit(data, options.Epochs, options.BatchSize, initialEpoch: startEpoch, distributed: session.Parallel);
+            return 0;
+        }
         bool resumed = resumeFrom is not null;
         string outDir = folder.Path;
         var modes = options.TrueModes();
@@ -143,7 +154,8 @@ internal sealed class TrainingRun
             Console.Out.WriteLine(gan.Generator.Summary());
             Console.Out.WriteLine(gan.Discriminator.Summary());
         }
-        bool live = verbosity != Verbosity.Quiet && LiveProgress.Supported(console);
+        // mpirun gives every rank a pseudo-terminal even when its own output is piped: plain lines under mpirun.
+        bool live = verbosity != Verbosity.Quiet && session.Parallel is null && LiveProgress.Supported(console);
         Action<string> say = live ? line => console.WriteLine(line) : line => Console.Out.WriteLine(line);
         string historyPath = folder.HistoryFile;
         var lossPlot = new LossPlot(folder.Combine(RunFolder.LossesPngFileName));
@@ -171,7 +183,7 @@ internal sealed class TrainingRun
         {
             history = live
                 ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch))
-                : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch);
+                : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch, distributed: session.Parallel);
         }
         finally
         {
@@ -204,6 +216,10 @@ internal sealed class TrainingRun
         Console.Out.WriteLine($"Wrote to {outDir}: {picture}, {RunFolder.LossesPngFileName}, {RunFolder.SamplesCsvFileName}, {RunFolder.HistoryCsvFileName}, {RunFolder.WeightsFileName}, {RunFolder.CheckpointFolderName}/{checkpoint.LastSaved?.File}, {RunFolder.SampleFolderName}/epoch-*.png, {RunFolder.TensorBoardFolderName}/");
         return 0;
     }
+
+    /// <summary>" per rank, 2 ranks over mpi, global batch 128" in a data-parallel run, else nothing.</summary>
+    private string Ranks(int batchSize) =>
+        session.Parallel is { } parallel ? string.Create(CultureInfo.InvariantCulture, $" per rank, {parallel.Size} ranks over {parallel.Communicator.Backend}, global batch {(long)batchSize * parallel.Size}") : string.Empty;
 
     /// <summary>Writes samples.csv and samples.png (a scatter over the true modes for 2-D data, an image grid otherwise).</summary>
     private static string WriteSamples(GanModel gan, Dataset data, torch.Tensor noise, double[,]? modes, RunFolder folder, long seed)

@@ -13,6 +13,13 @@ public abstract class Callback
     /// <summary>Gets the run being trained; set before <see cref="OnTrainBegin"/>, null outside <c>Fit</c>.</summary>
     public ITrainingContext? Context { get; internal set; }
 
+    /// <summary>
+    /// Gets a value indicating whether a data-parallel <see cref="Models.GanModel.Fit"/> runs this callback on every rank
+    /// (callbacks that change training, such as <see cref="LearningRateScheduler"/>, which every rank must apply alike);
+    /// false, the default, runs it on rank 0 only (callbacks that write files or print, which rank 0 does for the run).
+    /// </summary>
+    public virtual bool RunsOnEveryRank => false;
+
     /// <summary>Called once before the first epoch (the same object as <see cref="Context"/>). A callback that restores an interrupted run calls <see cref="ITrainingContext.Resume"/> here.</summary>
     public virtual void OnTrainBegin(ITrainingContext context) { }
 

@@ -35,6 +35,9 @@ public sealed class LearningRateScheduler : Callback
         return new LearningRateScheduler(step => from + (to - from) * Math.Min(1.0, (double)step / steps));
     }
 
+    /// <summary>Gets true: in a data-parallel run every rank sets the same learning rate.</summary>
+    public override bool RunsOnEveryRank => true;
+
     /// <inheritdoc />
     public override void OnTrainBegin(ITrainingContext context)
     {

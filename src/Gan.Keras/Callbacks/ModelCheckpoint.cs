@@ -40,7 +40,7 @@ public sealed class ModelCheckpoint : Callback
     /// <summary>Gets the last checkpoint saved by this callback, or null.</summary>
     public CheckpointEntry? LastSaved { get; private set; }
 
-    /// <summary>Saves a checkpoint after every <c>every</c>-th epoch and the last one. An epoch cut short by <see cref="Models.GanModel.StopTraining"/> is not saved: it did not complete.</summary>
+    /// <summary>Saves a checkpoint after every <c>every</c>-th epoch and the last one. An epoch cut short by <see cref="Training.GanTrainer.StopTraining"/> is not saved: it did not complete.</summary>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         var run = Context ?? throw new InvalidOperationException("ModelCheckpoint is used outside GanModel.Fit().");

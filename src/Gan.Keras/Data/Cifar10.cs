@@ -61,7 +61,12 @@ public static class Cifar10
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz), or load it through DatasetCatalog with DatasetOptions.Download set.", path);
-        var bytes = File.ReadAllBytes(path);
+        ReadRecords(File.ReadAllBytes(path), path, maxRecords, pixels, labels);
+    }
+
+    /// <summary>Reads records from a file's bytes, validating the length and every label; <paramref name="path"/> names the file in errors.</summary>
+    internal static void ReadRecords(byte[] bytes, string path, int maxRecords, List<byte[]> pixels, List<long> labels)
+    {
         CheckLength(path, bytes.Length);
         int records = Math.Min(bytes.Length / RecordLength, maxRecords);
         for (int r = 0; r < records; r++)

@@ -34,7 +34,7 @@ public sealed class ConditionalGanModel : GanModel
     /// <summary>Gets the number of classes.</summary>
     public override int NumClasses { get; }
 
-    /// <summary>One training step on a labelled batch; see <see cref="GanModel.TrainStep"/>.</summary>
+    /// <summary>One training step on a labelled batch; see <see cref="Training.GanTrainer.TrainStep"/>.</summary>
     /// <exception cref="ArgumentException">The batch has no labels, or a label is outside [0, NumClasses).</exception>
     public override IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch)
     {

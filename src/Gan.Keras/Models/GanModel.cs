@@ -10,28 +10,15 @@ namespace Gan.Keras.Models;
 
 /// <summary>
 /// A generator and a discriminator trained against each other, as the Keras GAN examples' <c>GAN(keras.Model)</c>:
-/// <see cref="Compile(Optimizer, Optimizer, GanLoss)"/>, then <see cref="Fit"/>. This is the user's facade: the loop
-/// lives in <c>Gan.Keras.Training</c> (<c>FitLoop</c>), the step in <see cref="TrainStep"/> and its two halves, the saved
-/// state in <see cref="TrainingState"/>.
+/// <c>Compile</c>, then <see cref="Fit"/>. This is the user's facade: what it trains with and the step come from
+/// <see cref="GanTrainer"/> (as Keras 3's <c>Model</c> extends its <c>Trainer</c>), the epochs from <c>FitLoop</c>,
+/// the saved state from <see cref="TrainingState"/>; here are the networks, generation, weights and devices.
 /// </summary>
-/// <remarks>
-/// Training schedules are options set after construction: <see cref="DiscriminatorSteps"/>, <see cref="GeneratorEmaDecay"/>,
-/// <see cref="DiscriminatorWeightClip"/>, <see cref="ScoreRealAndFakeTogether"/>, <see cref="Augmentation"/> and
-/// <see cref="Noise"/>. Separate learning rates come from the two optimizers given to <c>Compile</c>; label smoothing
-/// and gradient penalties belong to the <see cref="GanLoss"/>.
-/// </remarks>
-public class GanModel : IDisposable
+public class GanModel : GanTrainer, IDisposable
 {
     private readonly torch.Generator random;
-    private Optimizer? discriminatorOptimizer;
-    private Optimizer? generatorOptimizer;
-    private GanLoss? loss;
-    private NoiseSource noise;
-    private int discriminatorSteps = 1;
-    private double? discriminatorWeightClip;
     private double? emaDecay;
     private GeneratorAverage? average;
-    private bool scoreRealAndFakeTogether;
 
     /// <summary>Initializes a new instance of the <see cref="GanModel"/> class: a generator of <c>[batch, latentDim]</c> latent vectors, a discriminator of samples, and the seed of the model's own random stream (latent noise, shuffling; random when null).</summary>
     public GanModel(Model generator, Model discriminator, int latentDim, long? seed = null)
@@ -51,15 +38,14 @@ public class GanModel : IDisposable
         (Generator, Discriminator, LatentDim) = (generator, discriminator, latentDim);
         Seed = seed ?? Random.Shared.NextInt64(0, long.MaxValue);
         random = new torch.Generator((ulong)Seed, torch.CPU);
-        noise = new GeneratorNoiseSource(random);
         GeneratorInputShape = generatorInputShape.ToArray();
         if (!generator.Built) generator.Build(GeneratorInputShape);
     }
 
-    /// <summary>Gets the generator.</summary>
-    public Model Generator { get; }
-    /// <summary>Gets the discriminator (critic).</summary>
-    public Model Discriminator { get; }
+    /// <inheritdoc />
+    public override Model Generator { get; }
+    /// <inheritdoc />
+    public override Model Discriminator { get; }
     /// <summary>Gets the latent dimension.</summary>
     public int LatentDim { get; }
     /// <summary>Gets the number of classes the model is conditioned on (0 for an unconditional GAN).</summary>
@@ -71,46 +57,8 @@ public class GanModel : IDisposable
     /// <summary>Gets the floating-point type the models train in (<c>float32</c> unless moved with <see cref="To(torch.ScalarType)"/>).</summary>
     public torch.ScalarType DType { get; private set; } = torch.float32;
 
-    /// <summary>Gets or sets a value indicating whether <see cref="Fit"/> stops after the current batch (Keras's <c>stop_training</c>).</summary>
-    public bool StopTraining { get; set; }
-
-    /// <summary>Gets the discriminator's optimizer (after <c>Compile</c>).</summary>
-    public Optimizer DiscriminatorOptimizer => discriminatorOptimizer ?? throw NotCompiled();
-    /// <summary>Gets the generator's optimizer (after <c>Compile</c>).</summary>
-    public Optimizer GeneratorOptimizer => generatorOptimizer ?? throw NotCompiled();
-    /// <summary>Gets the GAN loss (after <c>Compile</c>).</summary>
-    public GanLoss Loss => loss ?? throw NotCompiled();
-
-    /// <summary>Gets a value indicating whether <c>Compile</c> has been called.</summary>
-    public bool IsCompiled => loss is not null;
-    /// <summary>Gets the model's random generator (latent noise, shuffling, augmentation). Its state is part of a checkpoint.</summary>
-    public torch.Generator RandomGenerator => random;
-
-    /// <summary>Gets or sets where training draws latent vectors and penalty coefficients; by default <see cref="RandomGenerator"/>. A <see cref="RecordedNoiseSource"/> replays another framework's draws.</summary>
-    public NoiseSource Noise
-    {
-        get => noise;
-        set => noise = value ?? throw new ArgumentNullException(nameof(value));
-    }
-
-    /// <summary>
-    /// Gets or sets the discriminator (critic) updates per generator update (n_critic; 5 for WGAN and WGAN-GP), 1 by
-    /// default. Each takes its own slice of real data (Gulrajani et al.'s Algorithm 1), so a step takes n batches.
-    /// </summary>
-    public int DiscriminatorSteps
-    {
-        get => discriminatorSteps;
-        set => discriminatorSteps = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "DiscriminatorSteps must be positive.");
-    }
-
-    /// <summary>Gets or sets the bound c every discriminator weight is clipped to after each update; null (the default) uses the loss's <see cref="GanLoss.CriticWeightClip"/> (0.01 for <see cref="WassersteinLoss"/>).</summary>
-    public double? DiscriminatorWeightClip
-    {
-        get => discriminatorWeightClip;
-        set => discriminatorWeightClip = value is not { } c || (c > 0 && !double.IsInfinity(c))
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "The weight clipping bound must be a positive, finite number (0.01 in the WGAN paper), or null.");
-    }
+    /// <inheritdoc />
+    public override torch.Generator RandomGenerator => random;
 
     /// <summary>
     /// Gets or sets the decay of an exponential moving average of the generator's weights (e.g. 0.999), or null (the
@@ -138,40 +86,7 @@ public class GanModel : IDisposable
     /// <summary>Gets the generator's averaged weights by state-dict name (live tensors), or an empty dictionary when <see cref="GeneratorEmaDecay"/> is off.</summary>
     public IReadOnlyDictionary<string, torch.Tensor> GeneratorEmaWeights => average?.Weights ?? new Dictionary<string, torch.Tensor>();
 
-    /// <summary>
-    /// Gets or sets a value indicating whether the discriminator update scores real and generated samples in one call on
-    /// the concatenated batch (false by default: two calls, as the Keras and PyTorch examples). Half the kernel launches;
-    /// equal losses up to float rounding. Refused while the discriminator has a <see cref="Layers.BatchNormalization"/> layer.
-    /// </summary>
-    public bool ScoreRealAndFakeTogether
-    {
-        get => scoreRealAndFakeTogether;
-        set
-        {
-            if (value) FitChecks.CheckNoBatchDependentLayer(Discriminator);
-            scoreRealAndFakeTogether = value;
-        }
-    }
-
-    /// <summary>Gets or sets the differentiable augmentation of real and generated samples before the discriminator in training (Zhao et al. 2020), or null (the default). Gradient penalties see the samples unaugmented.</summary>
-    public DiffAugment? Augmentation { get; set; }
-
     internal IReadOnlyList<long> GeneratorInputShape { get; }
-
-    /// <summary>Sets two separate optimizers and the GAN loss.</summary>
-    public void Compile(Optimizer discriminatorOptimizer, Optimizer generatorOptimizer, GanLoss loss)
-    {
-        ArgumentNullException.ThrowIfNull(discriminatorOptimizer);
-        ArgumentNullException.ThrowIfNull(generatorOptimizer);
-        ArgumentNullException.ThrowIfNull(loss);
-        if (ReferenceEquals(discriminatorOptimizer, generatorOptimizer))
-            throw new ArgumentException("Use two separate optimizers: Adam keeps per-variable state, and the two networks must not share one.", nameof(generatorOptimizer));
-        (this.discriminatorOptimizer, this.generatorOptimizer, this.loss) = (discriminatorOptimizer, generatorOptimizer, loss);
-    }
-
-    /// <summary>Sets two optimizers and a label loss (e.g. <see cref="BinaryCrossentropy"/>), used as the non-saturating GAN loss.</summary>
-    public void Compile(Optimizer discriminatorOptimizer, Optimizer generatorOptimizer, Loss loss) =>
-        Compile(discriminatorOptimizer, generatorOptimizer, new NonSaturatingLoss(loss ?? throw new ArgumentNullException(nameof(loss))));
 
     /// <summary>Moves both models, their optimizers' state, the weight average and later batches to a device.</summary>
     public GanModel To(torch.Device device) => To(device, DType);
@@ -195,8 +110,11 @@ public class GanModel : IDisposable
             model.to(device);
         }
         average?.MoveTo(device, dtype);
-        discriminatorOptimizer?.MoveState(Discriminator.TrainableVariables);
-        generatorOptimizer?.MoveState(Generator.TrainableVariables);
+        if (IsCompiled)
+        {
+            DiscriminatorOptimizer.MoveState(Discriminator.TrainableVariables);
+            GeneratorOptimizer.MoveState(Generator.TrainableVariables);
+        }
         (Device, DType) = (device, dtype);
         return this;
     }
@@ -206,27 +124,16 @@ public class GanModel : IDisposable
     /// to stop before, as Keras's <c>epochs</c>), <paramref name="batchSize"/> examples per discriminator update, shuffled
     /// each epoch with the model's seeded generator; returns the <see cref="History"/> of per-epoch means.
     /// </summary>
-    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0) =>
-        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch);
+    /// <remarks>
+    /// With <paramref name="distributed"/>, call <c>Fit</c> in every rank of an <c>mpirun</c> launch: training is
+    /// data-parallel, <paramref name="batchSize"/> is the per-rank batch, only rank 0 runs the callbacks that write or
+    /// print, and the history holds the means over all ranks (see <see cref="Training.Distributed.DataParallel"/>).
+    /// </remarks>
+    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0, Training.Distributed.DataParallel? distributed = null) =>
+        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch, distributed);
 
-    /// <summary>
-    /// One training step on a batch of real data: <see cref="DiscriminatorSteps"/> discriminator updates, each on its own
-    /// slice and fresh latent vectors, then one generator update. Returns detached scalars on the device (no host read):
-    /// <c>d_loss</c>, <c>d_real</c>, <c>d_fake</c> (means over the updates), <c>g_loss</c>, and <c>d_penalty</c> with a penalty.
-    /// </summary>
-    /// <remarks>Random draws, in the order a <see cref="RecordedNoiseSource"/> must follow: per discriminator update its latent vectors, then the penalty's coefficients; then the generator's latent vectors. Labelled batches pass each slice's labels along.</remarks>
-    public virtual IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch) => GanTrainStep.Run(this, batch);
-
-    /// <summary>One discriminator update on <paramref name="real"/> samples and samples generated from <paramref name="latent"/> (and <paramref name="labels"/> for conditional models), plus the loss's penalty; then weight clipping when set.</summary>
-    public virtual DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null) =>
-        GanTrainStep.Discriminator(this, real, latent, labels);
-
-    /// <summary>One generator update on samples generated from <paramref name="latent"/>; then the weight average follows.</summary>
-    /// <returns>The generator loss whose gradient was applied: a detached scalar on the device.</returns>
-    public virtual torch.Tensor TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null) => GanTrainStep.Generator(this, latent, labels);
-
-    /// <summary>Draws latent vectors <c>[n, latentDim]</c> from N(0, 1) from <see cref="Noise"/>, on the model's device.</summary>
-    public torch.Tensor SampleLatent(long n)
+    /// <inheritdoc />
+    public override torch.Tensor SampleLatent(long n)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         var z = Noise.Normal(new[] { n, LatentDim });
@@ -236,7 +143,7 @@ public class GanModel : IDisposable
     /// <summary>
     /// Generates <paramref name="n"/> samples in inference mode, or <paramref name="n"/> of each of <paramref name="labels"/>
     /// (grouped in that order; conditional models only; without labels they get ascending ones, see <see cref="GenerateFrom"/>).
-    /// With a seed, the same latent vectors every time; else they come from <see cref="Noise"/>. Returns a new CPU tensor.
+    /// With a seed, the same latent vectors every time; else they come from <see cref="GanTrainer.Noise"/>. Returns a new CPU tensor.
     /// </summary>
     public torch.Tensor Generate(int n, long? seed = null, IReadOnlyList<int>? labels = null)
     {
@@ -310,11 +217,11 @@ public class GanModel : IDisposable
         random.Dispose();
     }
 
-    /// <summary>Runs the generator. Conditional models override this to feed the labels.</summary>
-    protected internal virtual torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training) => Generator.Call(latent, training);
+    /// <inheritdoc />
+    protected internal override torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training) => Generator.Call(latent, training);
 
-    /// <summary>Runs the discriminator. Conditional models override this to feed the labels.</summary>
-    protected internal virtual torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training) => Discriminator.Call(samples, training);
+    /// <inheritdoc />
+    protected internal override torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training) => Discriminator.Call(samples, training);
 
     /// <summary>The discriminator's per-example input shape for data examples of <paramref name="elementShape"/> (conditional models add label channels).</summary>
     protected internal virtual IReadOnlyList<long> DiscriminatorInputShape(IReadOnlyList<long> elementShape) => elementShape;
@@ -342,11 +249,9 @@ public class GanModel : IDisposable
     /// <summary>The labels <see cref="GenerateFrom"/> gives a batch of <paramref name="count"/> when none are given (ascending classes), or null for an unconditional model.</summary>
     internal torch.Tensor? DefaultLabels(long count) => ConditioningLabels(count, null);
 
-    /// <summary>Moves the weight average one step (after a generator update).</summary>
-    internal void UpdateAverage()
+    /// <inheritdoc />
+    private protected override void UpdateAverage()
     {
         if (emaDecay is { } decay) average?.Update(Generator, decay);
     }
-
-    private static InvalidOperationException NotCompiled() => new("Call Compile() before Fit().");
 }

@@ -6,14 +6,14 @@ using TorchSharp;
 namespace Gan.Keras.Training;
 
 /// <summary>
-/// The one training step of a <see cref="GanModel"/>, as Keras 3's <c>TorchTrainer.train_step</c>: n critic updates
-/// on their own slices of real data, then one generator update. <see cref="GanModel.TrainStep"/> and its two halves
+/// The one training step of a <see cref="GanTrainer"/>, as Keras 3's <c>TorchTrainer.train_step</c>: n critic updates
+/// on their own slices of real data, then one generator update. <see cref="GanTrainer.TrainStep"/> and its two halves
 /// call these, so an override can change a step and still reuse the halves. Nothing here reads the device.
 /// </summary>
 internal static class GanTrainStep
 {
-    /// <summary>One step on a batch; see <see cref="GanModel.TrainStep"/>.</summary>
-    public static IReadOnlyDictionary<string, torch.Tensor> Run(GanModel gan, Batch batch)
+    /// <summary>One step on a batch; see <see cref="GanTrainer.TrainStep"/>.</summary>
+    public static IReadOnlyDictionary<string, torch.Tensor> Run(GanTrainer gan, Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         int k = gan.DiscriminatorSteps;
@@ -41,8 +41,8 @@ internal static class GanTrainStep
         torch.Tensor Mean(torch.Tensor total) => k == 1 ? total : total / k;
     }
 
-    /// <summary>One discriminator update; see <see cref="GanModel.TrainDiscriminatorStep"/>.</summary>
-    public static DiscriminatorStepResult Discriminator(GanModel gan, torch.Tensor real, torch.Tensor latent, torch.Tensor? labels)
+    /// <summary>One discriminator update; see <see cref="GanTrainer.TrainDiscriminatorStep"/>.</summary>
+    public static DiscriminatorStepResult Discriminator(GanTrainer gan, torch.Tensor real, torch.Tensor latent, torch.Tensor? labels)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(latent);
@@ -73,8 +73,8 @@ internal static class GanTrainStep
             penalty?.detach().MoveToOuterDisposeScope());
     }
 
-    /// <summary>One generator update; see <see cref="GanModel.TrainGeneratorStep"/>.</summary>
-    public static torch.Tensor Generator(GanModel gan, torch.Tensor latent, torch.Tensor? labels)
+    /// <summary>One generator update; see <see cref="GanTrainer.TrainGeneratorStep"/>.</summary>
+    public static torch.Tensor Generator(GanTrainer gan, torch.Tensor latent, torch.Tensor? labels)
     {
         ArgumentNullException.ThrowIfNull(latent);
         var ganLoss = gan.Loss;
@@ -85,14 +85,14 @@ internal static class GanTrainStep
         var variables = gan.Generator.TrainableVariables;
         var grads = tape.Gradient(gLoss, variables);
         gan.GeneratorOptimizer.ApplyGradients(grads, variables);
-        gan.UpdateAverage();
+        gan.AfterGeneratorUpdate();
         return gLoss.detach().MoveToOuterDisposeScope();
     }
 
-    private static torch.Tensor Augment(GanModel gan, torch.Tensor samples) => gan.Augmentation?.Apply(samples, gan.RandomGenerator) ?? samples;
+    private static torch.Tensor Augment(GanTrainer gan, torch.Tensor samples) => gan.Augmentation?.Apply(samples, gan.RandomGenerator) ?? samples;
 
-    /// <summary>Scores real and generated samples, in two discriminator calls or, with <see cref="GanModel.ScoreRealAndFakeTogether"/>, in one.</summary>
-    private static (torch.Tensor Real, torch.Tensor Fake) ScoreRealAndFake(GanModel gan, torch.Tensor real, torch.Tensor fake, torch.Tensor? labels)
+    /// <summary>Scores real and generated samples, in two discriminator calls or, with <see cref="GanTrainer.ScoreRealAndFakeTogether"/>, in one.</summary>
+    private static (torch.Tensor Real, torch.Tensor Fake) ScoreRealAndFake(GanTrainer gan, torch.Tensor real, torch.Tensor fake, torch.Tensor? labels)
     {
         real = Augment(gan, real);
         fake = Augment(gan, fake);

@@ -96,6 +96,18 @@ public sealed class TrainingCheckpoint : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var (tensors, metadata) = SafeTensorsFile.Load(path);
+        return FromFile(path, tensors, metadata);
+    }
+
+    /// <summary>Reads a checkpoint from a file's bytes; <paramref name="path"/> names the file in errors.</summary>
+    internal static TrainingCheckpoint Load(byte[] bytes, string path)
+    {
+        var (tensors, metadata) = SafeTensorsFile.Load(bytes, path);
+        return FromFile(path, tensors, metadata);
+    }
+
+    private static TrainingCheckpoint FromFile(string path, Dictionary<string, torch.Tensor> tensors, Dictionary<string, string> metadata)
+    {
         try
         {
             if (!metadata.TryGetValue("format", out var format) || format != Format)

@@ -97,7 +97,7 @@ public static class TrainingState
     /// <param name="tensors">Saved tensors by name.</param>
     /// <param name="parts">Which parts to restore.</param>
     /// <param name="source">Where the tensors come from (a file), for error messages.</param>
-    /// <exception cref="InvalidDataException">The tensors do not fit this GAN: every missing, unexpected or mis-shaped name is listed.</exception>
+    /// <exception cref="InvalidDataException">The tensors do not fit this GAN: every missing, unexpected or mis-shaped name is listed, as is optimizer state that cannot be restored and a random state that is not one.</exception>
     public static void Restore(GanModel gan, IReadOnlyDictionary<string, torch.Tensor> tensors, TrainingStateParts parts, string source)
     {
         ArgumentNullException.ThrowIfNull(gan);
@@ -112,9 +112,19 @@ public static class TrainingState
         {
             problems.AddRange(OptimizerProblems("discriminator", Slice(tensors, DiscriminatorOptimizerPrefix), gan.Discriminator.TrainableVariables));
             problems.AddRange(OptimizerProblems("generator", Slice(tensors, GeneratorOptimizerPrefix), gan.Generator.TrainableVariables));
+            // What SetState would refuse (no iterations, a missing slot), found before anything is changed.
+            if (problems.Count == 0 && gan.DiscriminatorOptimizer.StateProblem(Slice(tensors, DiscriminatorOptimizerPrefix), gan.Discriminator.TrainableVariables) is { } discriminator)
+                problems.Add($"discriminator optimizer: {discriminator}");
+            if (problems.Count == 0 && gan.GeneratorOptimizer.StateProblem(Slice(tensors, GeneratorOptimizerPrefix), gan.Generator.TrainableVariables) is { } generator)
+                problems.Add($"generator optimizer: {generator}");
         }
         if (parts.HasFlag(TrainingStateParts.Random))
-            problems.AddRange(new[] { ModelRngName, GlobalRngName }.Where(n => !tensors.ContainsKey(n)).Select(n => $"missing '{n}'"));
+            foreach (var name in new[] { ModelRngName, GlobalRngName })
+            {
+                // Checked here: libtorch aborts the process on a malformed generator state instead of raising an error.
+                if (!tensors.TryGetValue(name, out var state)) problems.Add($"missing '{name}'");
+                else if (GeneratorState.Problem(state) is { } problem) problems.Add($"'{name}' is not a random-generator state: {problem}");
+            }
         if (problems.Count > 0)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                 $"Tensors in '{source}' do not match this GAN's architecture ({problems.Count} mismatches): {string.Join("; ", problems)}. Load them into a GAN built as the one that saved them (same model and sample shape)."));

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Gan.Keras.Training;
 using Xunit;
 
@@ -61,6 +62,52 @@ public class TrainingStateTests
         Assert.Contains("'optimizer.generator.0.m'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("--", error.Message, StringComparison.Ordinal);
         foreach (var (name, bytes) in TinyGan.WeightBytes(wide)) Assert.True(bytes.AsSpan().SequenceEqual(before[name]), name);
+        foreach (var tensor in state.Values) tensor.Dispose();
+    }
+
+    [Theory]
+    [InlineData(8, 0)]
+    [InlineData(12, 0)]
+    [InlineData(16, 625)]
+    public void Restore_RefusesACorruptRandomState_InsteadOfAbortingTheProcess(int at, int value)
+    {
+        // Given a GAN's state whose global generator state has 'left' (byte 8) or 'seeded' (12) zeroed, or 'next' (16) past 624
+        using var gan = TinyGan.Create();
+        var state = TrainingState.Capture(gan, TrainingStateParts.All);
+        var bytes = state["rng.global"].bytes.ToArray();
+        BitConverter.GetBytes(value).CopyTo(bytes, at);
+        state["rng.global"].Dispose();
+        state["rng.global"] = torch.tensor(bytes, torch.uint8);
+        var before = TinyGan.WeightBytes(gan);
+
+        // When it is restored (libtorch's set_state would raise a C++ error that TorchSharp does not catch: the process aborts)
+        var error = Assert.Throws<InvalidDataException>(() => TrainingState.Restore(gan, state, TrainingStateParts.All, "bad.safetensors"));
+
+        // Then it is refused with the reason, and nothing changed
+        Assert.Contains("'rng.global' is not a random-generator state", error.Message, StringComparison.Ordinal);
+        foreach (var (name, weights) in TinyGan.WeightBytes(gan)) Assert.True(weights.AsSpan().SequenceEqual(before[name]), name);
+        foreach (var tensor in state.Values) tensor.Dispose();
+    }
+
+    [Fact]
+    public void Restore_RefusesOptimizerStateMissingASlot_BeforeChangingAnyWeight()
+    {
+        // Given a trained GAN's state without the generator optimizer's first 'm' slot, and another GAN
+        using var data = TinyGan.Data();
+        using var trained = TinyGan.Create();
+        trained.Fit(data, epochs: 1, batchSize: 64);
+        var state = TrainingState.Capture(trained, TrainingStateParts.All);
+        state["optimizer.generator.0.m"].Dispose();
+        state.Remove("optimizer.generator.0.m");
+        using var other = TinyGan.Create(seed: 99);
+        var before = TinyGan.WeightBytes(other);
+
+        // When it is restored
+        var error = Assert.Throws<InvalidDataException>(() => TrainingState.Restore(other, state, TrainingStateParts.All, "partial.safetensors"));
+
+        // Then it is refused naming the slot, and no weight changed (SetState used to throw ArgumentException after the weights were copied)
+        Assert.Contains("lacks '0.m'", error.Message, StringComparison.Ordinal);
+        foreach (var (name, weights) in TinyGan.WeightBytes(other)) Assert.True(weights.AsSpan().SequenceEqual(before[name]), name);
         foreach (var tensor in state.Values) tensor.Dispose();
     }
 }

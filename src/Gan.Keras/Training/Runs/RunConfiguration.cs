@@ -90,7 +90,7 @@ public sealed record RunConfiguration
     /// <summary>Reads a configuration file (or a run's run.json), with <paramref name="overrides"/> (settings by key) laid over it, and checks it.</summary>
     /// <param name="path">The JSON file.</param>
     /// <param name="overrides">Settings that take precedence over the file's (for example command-line flags), or null.</param>
-    /// <exception cref="RunConfigurationException">The file is not a JSON object, has an unknown key or a wrongly typed value, or a setting is invalid; the message names the file and the key.</exception>
+    /// <exception cref="RunConfigurationException">The file is not a JSON object (invalid JSON, a key given twice, nesting deeper than 16), has an unknown key or a wrongly typed value, or a setting is invalid; the message names the file and the key.</exception>
     public static RunConfiguration Load(string path, JsonObject? overrides = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -117,7 +117,8 @@ public sealed record RunConfiguration
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
+            // A key given twice is refused here: JsonObject would throw a bare ArgumentException for it when first enumerated.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new JsonException("the top level is not an object");
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)

@@ -99,6 +99,7 @@ public class EvalCommandTests
         Assert.True(metrics.GetProperty("report").GetProperty("fid").GetDouble() > 0);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Eval_RebuildsTheRunsOwnPreset_FromRunJson_ForADcganRun()
     {

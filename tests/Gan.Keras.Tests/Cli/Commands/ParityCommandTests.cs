@@ -53,6 +53,7 @@ public class ParityCommandTests
         Assert.DoesNotContain("\"pass\"", output, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false, "\"implementation\":\"Gan.Keras")]
     [InlineData(true, "\"implementation\":\"TorchSharp reference")]

@@ -9,6 +9,7 @@ namespace Gan.Keras.Tests.Cli.Commands;
 
 public class TrainCommandColourTests
 {
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("mlp", 32)]
     [InlineData("mlp-small", 32)]
@@ -52,6 +53,7 @@ public class TrainCommandColourTests
         Assert.InRange(metrics.GetProperty("recall_resnet18").GetDouble(), 0, 1);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Train_ResizesAndConvertsShapes_WithImageSizeAndChannels_AndRecordsThemForResume()
     {

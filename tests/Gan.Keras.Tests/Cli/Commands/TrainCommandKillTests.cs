@@ -19,6 +19,7 @@ public class TrainCommandKillTests
 
     public TrainCommandKillTests(ITestOutputHelper output) => this.output = output;
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void SigkillDuringCheckpointWrites_AlwaysLeavesALoadableCheckpoint_AndResumingEndsBitwiseEqual()
     {

@@ -6,6 +6,7 @@ namespace Gan.Keras.Tests.Cli.Commands;
 
 public class TrainCommandPresetTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void Conditional_TrainsOnLabelledImages_DrawsOneRowPerClass_AndSampleTakesLabels()
     {
@@ -28,6 +29,7 @@ public class TrainCommandPresetTests
         Assert.Contains("outside the model's classes 0..9", outOfRange.Error);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Dcgan_WithWganGp_TakesFiveCriticStepsAndLogsThePenalty()
     {

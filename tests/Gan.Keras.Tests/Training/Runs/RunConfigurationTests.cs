@@ -95,4 +95,12 @@ public class RunConfigurationTests
         Assert.IsType<Gan.Keras.Optimizers.Adam>(gan.DiscriminatorOptimizer);
         Assert.Equal(16, gan.LatentDim);
     }
+
+    [Fact]
+    public void Parse_RefusesAKeyGivenTwice_AsARunConfigurationError()
+    {
+        var error = Assert.Throws<RunConfigurationException>(() => RunConfiguration.Parse("{\"epochs\": 3, \"epochs\": 4}", "twice.json"));
+
+        Assert.Contains("Config file 'twice.json' is not a JSON object of settings", error.Message, StringComparison.Ordinal);
+    }
 }
