@@ -32,4 +32,36 @@ public class TerminateOnNaNTests
         Assert.Equal((1, 2, "d_loss"), guard.TerminatedAt);
         Assert.Contains(warnings, w => w.Contains("Epoch 2, batch 3: invalid d_loss", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Fit_StopsAtTheEpochsEnd_BeforeACheckpoint_WhenAWeightHoldsNaN()
+    {
+        // Given a run whose discriminator's last kernel is set to infinity after the last step of epoch 1
+        string folder = TestPaths.NewTempFolder();
+        using var data = TinyGan.Data();
+        using var gan = TinyGan.Create();
+        var guard = new TerminateOnNaN(checkEvery: 4);
+        var poison = new LambdaCallback(onEpochEnd: (epoch, _) =>
+        {
+            using var noGrad = TorchSharp.torch.no_grad();
+            if (epoch == 0) gan.Discriminator.TrainableVariables[^2].fill_(double.PositiveInfinity);
+        });
+        var warnings = new List<string>();
+        var previous = Warnings.Handler;
+        Warnings.Handler = warnings.Add;
+        try
+        {
+            // When it trains with the guard before a checkpoint callback
+            gan.Fit(data, epochs: 3, batchSize: 64, callbacks: new Callback[] { poison, guard, new ModelCheckpoint(folder) });
+        }
+        finally
+        {
+            Warnings.Handler = previous;
+        }
+
+        // Then the weight check stopped it in epoch 1, naming the weight, and no checkpoint was written for that epoch
+        Assert.Equal((0, 7, "discriminator.dense_1.kernel"), guard.TerminatedAt);
+        Assert.Contains(warnings, w => w.StartsWith("Epoch 1: weight 'discriminator.dense_1.kernel' holds NaN or infinity", StringComparison.Ordinal));
+        Assert.False(Gan.Keras.Export.Checkpoints.CheckpointManager.Exists(folder));
+    }
 }
