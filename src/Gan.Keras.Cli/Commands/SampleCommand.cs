@@ -60,26 +60,14 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var (runDirectory, checkpointDirectory, file) = Locate(settings.Checkpoint!);
-        var options = RunOptions.Load(Path.Combine(runDirectory, RunOptions.RunFileName), new RunOptions(), isRunFile: true);
         int[]? labels = ParseLabels(settings.Labels);
-        string model = options.Model ?? RunFactory.DefaultModelFor(options.Data);
-        var sampleShape = options.SampleShape
-            ?? throw new InvalidDataException($"'{Path.Combine(runDirectory, RunOptions.RunFileName)}' has no 'sample-shape'; it was not written by `gan train`.");
         var device = RunFactory.ResolveDevice(settings.Device ?? "cpu");
-
-        var manager = new CheckpointManager(checkpointDirectory);
-        var entry = file is null
-            ? manager.Latest ?? throw new InvalidDataException($"Checkpoint manifest '{manager.ManifestPath}' lists no checkpoint.")
-            : manager.Entries.FirstOrDefault(e => e.File == Path.GetFileName(file))
-                ?? throw new InvalidDataException($"'{file}' is not listed in '{manager.ManifestPath}', so its hash cannot be verified. Use one of: {string.Join(", ", manager.Entries.Select(e => e.File))}.");
-        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(model));
-        RandomSeed.Set(options.Seed);
-        using var gan = RunFactory.CreateGan(model, options.Loss, sampleShape, options.Seed);
+        using var run = SavedRun.Load(settings.Checkpoint!);
+        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(run.Model));
+        var (gan, options, model, sampleShape, entry) = (run.Gan, run.Options, run.Model, run.SampleShape, run.Entry);
+        string runDirectory = run.RunDirectory, checkpointDirectory = run.CheckpointDirectory;
         if (labels is not null && gan is not ConditionalGanModel)
             throw new UsageException($"--labels: this run's model '{model}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
-        using (var checkpoint = manager.Load(entry))
-            checkpoint.RestoreWeightsInto(gan);
         gan.To(device);
 
         string output = settings.Out ?? Path.Combine(runDirectory, "sample.png");
@@ -120,22 +108,6 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {count} samples from {Path.Combine(checkpointDirectory, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
         return 0;
-    }
-
-    /// <summary>Finds the run folder, the checkpoint folder and (optionally) one checkpoint file from what the user gave.</summary>
-    private static (string Run, string Checkpoints, string? File) Locate(string path)
-    {
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full))
-        {
-            string folder = Path.GetDirectoryName(full)!;
-            return (Path.GetDirectoryName(folder)!, folder, full);
-        }
-        if (File.Exists(Path.Combine(full, RunOptions.RunFileName)))
-            return (full, Path.Combine(full, TrainingRun.CheckpointFolder), null);
-        if (CheckpointManager.Exists(full) && File.Exists(Path.Combine(Path.GetDirectoryName(full)!, RunOptions.RunFileName)))
-            return (Path.GetDirectoryName(full)!, full, null);
-        throw new UsageException($"--checkpoint '{path}' is not a training run: it has neither {RunOptions.RunFileName} nor {CheckpointManager.ManifestFileName}. Point to the --out folder of `gan train`.");
     }
 
     private static int[]? ParseLabels(string? text)
