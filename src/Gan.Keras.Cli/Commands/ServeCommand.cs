@@ -51,7 +51,7 @@ internal sealed class ServeCommand : Command<ServeCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         var address = settings.Host is null or "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Host);
         int port = settings.Port ?? 8080;
-        using ISampleSource source = settings.Onnx is not null ? new OnnxSampleSource(settings.Onnx) : new CheckpointSampleSource(SavedRun.Load(settings.Checkpoint!));
+        using ISampleSource source = settings.Onnx is not null ? new OnnxSampleSource(settings.Onnx) : CheckpointSampleSource.FromRun(SavedRun.Load(settings.Checkpoint!));
         using var app = SampleServer.Create(source, builder => builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port)));
         app.Start();
         string url = app.Urls.First();

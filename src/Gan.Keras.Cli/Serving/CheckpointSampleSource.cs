@@ -9,26 +9,41 @@ namespace Gan.Keras.Cli.Serving;
 /// <remarks>One generator call at a time: <see cref="GanModel"/> swaps its averaged weights in for each call, so calls must not overlap.</remarks>
 internal sealed class CheckpointSampleSource : ISampleSource
 {
-    private readonly SavedRun run;
+    private readonly GanModel gan;
+    private readonly IDisposable owner;
     private readonly Lock gate = new();
 
-    /// <summary>Initializes a new instance of the <see cref="CheckpointSampleSource"/> class; it owns <paramref name="run"/>.</summary>
-    public CheckpointSampleSource(SavedRun run)
+    /// <summary>Initializes a new instance of the <see cref="CheckpointSampleSource"/> class.</summary>
+    /// <param name="gan">The GAN whose generator is served.</param>
+    /// <param name="description">What is served, in one line.</param>
+    /// <param name="modes">The true modes of 2-D data, or null.</param>
+    /// <param name="owner">What to dispose with the source (the run, or the GAN itself).</param>
+    public CheckpointSampleSource(GanModel gan, string description, double[,]? modes, IDisposable owner)
     {
-        this.run = run;
-        Modes = RunFactory.ModesFor(run.Options.Data);
-        Description = string.Create(CultureInfo.InvariantCulture,
+        this.gan = gan;
+        this.owner = owner;
+        Description = description;
+        Modes = modes;
+        SampleShape = gan.Generator.OutputShape!.ToArray();
+    }
+
+    /// <summary>Serves a saved run's checkpoint; the source owns <paramref name="run"/>.</summary>
+    public static CheckpointSampleSource FromRun(SavedRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        string description = string.Create(CultureInfo.InvariantCulture,
             $"{run.CheckpointFile} (epoch {run.Entry.Epoch}, model {run.Model}, data {run.Options.Data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
+        return new CheckpointSampleSource(run.Gan, description, RunFactory.ModesFor(run.Options.Data), run);
     }
 
     /// <inheritdoc />
-    public int LatentDim => run.Gan.LatentDim;
+    public int LatentDim => gan.LatentDim;
 
     /// <inheritdoc />
-    public int? NumClasses => run.Gan is ConditionalGanModel conditional ? conditional.NumClasses : null;
+    public int? NumClasses => gan is ConditionalGanModel conditional ? conditional.NumClasses : null;
 
     /// <inheritdoc />
-    public IReadOnlyList<long> SampleShape => run.SampleShape;
+    public IReadOnlyList<long> SampleShape { get; }
 
     /// <inheritdoc />
     public string Description { get; }
@@ -41,12 +56,12 @@ internal sealed class CheckpointSampleSource : ISampleSource
     {
         lock (gate)
         {
-            return run.Gan is ConditionalGanModel conditional
+            return gan is ConditionalGanModel conditional
                 ? conditional.GenerateFrom(latent, labels ?? throw new ArgumentNullException(nameof(labels)))
-                : run.Gan.GenerateFrom(latent);
+                : gan.GenerateFrom(latent);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => run.Dispose();
+    public void Dispose() => owner.Dispose();
 }
