@@ -9,6 +9,7 @@ using TorchSharp;
 // dotnet run -c Release --project examples/Benchmarks -- fullsize --data fashion-wgangp|colour-dcgan [--epochs N] [--fashion DIR] [--batch N]
 //     [--samples N] [--resnet-samples N] [--classifier-epochs N] [--count N] [--limit N] [--threads N] [--samples-png DIR] [--out FILE]
 // dotnet run -c Release --project examples/Benchmarks -- speed [--network mlp-small|article-mlp] [--batch N] [--steps N] [--rounds N] [--threads N] [--together]
+// dotnet run -c Release --project examples/Benchmarks -- onnx [--batches 1,64] [--rounds N] [--seconds S] [--threads N]
 var options = BenchmarkOptions.Parse(args);
 torch.set_num_threads(options.Threads);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}"));
@@ -26,8 +27,11 @@ switch (options.Command)
     case "speed":
         SpeedBenchmark.Run(options);
         break;
+    case "onnx":
+        OnnxLatencyBenchmark.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures, mnist, fullsize, speed.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures, mnist, fullsize, speed, onnx.");
         return 2;
 }
 return 0;

@@ -73,11 +73,14 @@ internal static class SampleServer
             maxSamples = SampleQuery.MaxSamples,
             maxSeed = SampleQuery.MaxSeed,
         }));
-        app.MapGet("/api/samples", (HttpRequest request) =>
+        app.MapGet("/api/samples", (HttpContext context) =>
         {
-            var (query, error) = SampleQuery.Parse(request.Query, source.NumClasses);
+            var (query, error) = SampleQuery.Parse(context.Request.Query, source.NumClasses);
             if (query is null) return Results.Text(error, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             byte[] png = Render(source, query);
+            // How long generating and drawing took, for the page (Server-Timing, W3C).
+            context.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"generate;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1}");
             return Results.File(png, "image/png");
         }).RequireRateLimiting(GeneratePolicy);
         return app;

@@ -59,6 +59,7 @@ public class SampleServerTests(ITestOutputHelper output)
         // seed gives the same bytes, and another seed or class gives others
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("image/png", first.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("generate;dur=", first.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
         byte[] png = await first.Content.ReadAsByteArrayAsync();
         using (var bitmap = SKBitmap.Decode(png))
             Assert.Equal((10 * 58 + 2, 2 * 58 + 2), (bitmap.Width, bitmap.Height));
