@@ -99,8 +99,12 @@ internal static class OnnxLatencyBenchmark
         return clock.Elapsed.TotalMilliseconds / calls / batch;
     }
 
-    private static string Format(double milliseconds) =>
-        milliseconds >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{milliseconds:F2} ms") : string.Create(CultureInfo.InvariantCulture, $"{milliseconds * 1000:F0} µs");
+    private static string Format(double milliseconds) => milliseconds switch
+    {
+        >= 1 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds:F2} ms"),
+        >= 0.01 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds * 1000:F0} µs"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{milliseconds * 1000:F2} µs"),
+    };
 
     private static double Median(List<double> values)
     {
