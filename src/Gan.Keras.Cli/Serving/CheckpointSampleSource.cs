@@ -31,10 +31,8 @@ internal sealed class CheckpointSampleSource : ISampleSource
     public static CheckpointSampleSource FromRun(SavedRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        string relative = Path.GetRelativePath(Environment.CurrentDirectory, run.CheckpointFile);
-        string file = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? run.CheckpointFile : relative;
         string description = string.Create(CultureInfo.InvariantCulture,
-            $"{file} (epoch {run.Entry.Epoch}, model {run.Model}, data {run.Options.Data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
+            $"{DisplayPath.Of(run.CheckpointFile)} (epoch {run.Entry.Epoch}, model {run.Model}, data {run.Options.Data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
         return new CheckpointSampleSource(run.Gan, description, RunFactory.ModesFor(run.Options.Data), run);
     }
 

@@ -45,7 +45,7 @@ internal sealed class OnnxSampleSource : ISampleSource
             throw;
         }
         Description = string.Create(CultureInfo.InvariantCulture,
-            $"{Path.GetFullPath(path)} (ONNX opset {OnnxExporter.Opset}, {metadata.GetValueOrDefault("gan_keras.weights", "trained")} weights; ONNX Runtime)");
+            $"{DisplayPath.Of(path)} (ONNX opset {OnnxExporter.Opset}, {metadata.GetValueOrDefault("gan_keras.weights", "trained")} weights; ONNX Runtime)");
     }
 
     /// <inheritdoc />
