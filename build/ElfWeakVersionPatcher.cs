@@ -5,8 +5,9 @@
 // Ubuntu 22.04 ship libstdc++ up to GLIBCXX_3.4.30, so the loader refuses the library. A weak version
 // requirement lets the loader continue when the version is missing.
 //
-// This file is compiled twice: into the MSBuild inline task (build/Gan.Keras.LibTorchCompat.targets)
-// and into the test project (with ELF_PATCHER_ONLY defined) so tests exercise the exact same code.
+// This file is compiled twice: into the MSBuild inline task (build/Gan.Keras.LibTorchCompat.targets, which says
+// where and when the step runs and how to switch it off) and into the test project (with ELF_PATCHER_ONLY defined)
+// so tests exercise the exact same code.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -202,26 +203,41 @@ namespace Gan.Keras.Build
     }
 
 #if !ELF_PATCHER_ONLY
-    /// <summary>MSBuild task: weakens the GLIBCXX_3.4.32 requirement of every given file when the system lacks it.</summary>
+    /// <summary>
+    /// MSBuild task: weakens the GLIBCXX_3.4.32 requirement of every given file, after build only when this machine's
+    /// libstdc++ lacks the version, after publish always. Every file it changes is named at high importance, so the
+    /// step shows in a normal build's output.
+    /// </summary>
     public sealed class WeakenGlibcxxRequirement : Microsoft.Build.Utilities.Task
     {
         /// <summary>Gets or sets the libLibTorchSharp.so copies in the build or publish output.</summary>
         [Microsoft.Build.Framework.Required]
         public Microsoft.Build.Framework.ITaskItem[] Files { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
 
+        /// <summary>
+        /// Gets or sets a value indicating whether to patch only when this machine's libstdc++ lacks the version (a build
+        /// output runs here); false patches regardless (a publish output runs elsewhere).
+        /// </summary>
+        public bool OnlyWhenSystemLacksVersion { get; set; } = true;
+
         /// <inheritdoc />
         public override bool Execute()
         {
-            string? libstdcxx = FindSystemLibstdcxx();
-            if (libstdcxx is null)
+            string reason = "for machines whose libstdc++ lacks it (Debian 12, Ubuntu 22.04)";
+            if (OnlyWhenSystemLacksVersion)
             {
-                Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, "Gan.Keras: no system libstdc++.so.6 found; TorchSharp left unpatched.");
-                return true;
-            }
-            if (ElfWeakVersionPatcher.DefinesVersion(File.ReadAllBytes(libstdcxx), ElfWeakVersionPatcher.MissingVersion))
-            {
-                Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low, $"Gan.Keras: {libstdcxx} provides {ElfWeakVersionPatcher.MissingVersion}; no patch needed.");
-                return true;
+                string? libstdcxx = FindSystemLibstdcxx();
+                if (libstdcxx is null)
+                {
+                    Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, "Gan.Keras: no system libstdc++.so.6 found; TorchSharp left unpatched.");
+                    return true;
+                }
+                if (ElfWeakVersionPatcher.DefinesVersion(File.ReadAllBytes(libstdcxx), ElfWeakVersionPatcher.MissingVersion))
+                {
+                    Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low, $"Gan.Keras: {libstdcxx} provides {ElfWeakVersionPatcher.MissingVersion}; no patch needed.");
+                    return true;
+                }
+                reason = $"because {libstdcxx} lacks it";
             }
             foreach (var item in Files)
             {
@@ -230,7 +246,12 @@ namespace Gan.Keras.Build
                 try
                 {
                     var outcome = ElfWeakVersionPatcher.PatchFile(path);
-                    Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, $"Gan.Keras: {path}: {outcome} ({ElfWeakVersionPatcher.MissingVersion} requirement, system libstdc++ lacks it).");
+                    if (outcome == ElfPatchOutcome.Patched)
+                        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
+                            $"Gan.Keras: marked the {ElfWeakVersionPatcher.MissingVersion} requirement of {path} weak {reason}. " +
+                            "Set GanKerasPatchLibTorchSharp=false to turn this step off.");
+                    else
+                        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, $"Gan.Keras: {path}: {outcome} ({ElfWeakVersionPatcher.MissingVersion} requirement).");
                 }
                 catch (InvalidDataException ex)
                 {

@@ -1,16 +1,19 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
+using Gan.Keras.Evaluation;
+using Gan.Keras.Export;
 using Gan.Keras.Export.Images;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
-using Gan.Keras.Evaluation;
 using Gan.Keras.Models;
 using Gan.Keras.Models.Presets;
 using Gan.Keras.Optimizers;
-using Gan.Keras.Export;
+using Gan.Keras.Training;
+using Spectre.Console.Cli;
 using TorchSharp;
 
 namespace Gan.Keras.Benchmarks;
@@ -21,18 +24,46 @@ namespace Gan.Keras.Benchmarks;
 /// on colour procedural shapes (<c>colour-dcgan</c>). FID and KID use the project's classifier trained on the data's
 /// labels where the images are 28×28 gray, and the ResNet-18 features for both.
 /// </summary>
-internal static class FullSizeBenchmark
+internal sealed class FullSizeBenchmark : BenchmarkCommand<FullSizeBenchmark.Settings>
 {
     /// <summary>Where the Debian package <c>dataset-fashion-mnist</c> installs the IDX files.</summary>
     public const string FashionFolder = "/usr/share/datasets/fashion-mnist";
 
-    public static void Run(BenchmarkOptions options)
+    /// <summary>The options of <c>fullsize</c>.</summary>
+    public sealed class Settings : ImageBenchmarkSettings
     {
-        string data = options.String("data") ?? "fashion-wgangp";
-        int epochs = options.Int("epochs", 1);
-        long seed = options.Int("seed", 0);
-        int classifierBudget = options.Int("samples", 5_000);
-        int resnetBudget = options.Int("resnet-samples", 1_000);
+        [CommandOption("--data <RUN>")]
+        [Description("The run: fashion-wgangp (the Keras WGAN-GP example on Fashion-MNIST) or colour-dcgan (the 32×32 colour DCGAN preset on colour shapes).")]
+        [DefaultValue("fashion-wgangp")]
+        public string Data { get; init; } = "fashion-wgangp";
+
+        [CommandOption("--fashion <DIR>")]
+        [Description("The Fashion-MNIST folder (train and t10k IDX files).")]
+        [DefaultValue(FashionFolder)]
+        public string Fashion { get; init; } = FashionFolder;
+
+        [CommandOption("--resnet-samples <N>")]
+        [Description("Samples scored with the ResNet-18 features.")]
+        [DefaultValue(1_000)]
+        public int ResNetSamples { get; init; } = 1_000;
+
+        [CommandOption("--count <N>")]
+        [Description("colour-dcgan: training images.")]
+        [DefaultValue(10_000)]
+        public int Count { get; init; } = 10_000;
+
+        [CommandOption("--limit <N>")]
+        [Description("fashion-wgangp: keep only the first N training images.")]
+        public int? Limit { get; init; }
+    }
+
+    protected override void Run(Settings options)
+    {
+        string data = options.Data;
+        int epochs = options.Epochs ?? 1;
+        long seed = options.Seed;
+        int classifierBudget = options.Samples;
+        int resnetBudget = options.ResNetSamples;
         var setup = data switch
         {
             "fashion-wgangp" => Fashion(options, seed),
@@ -45,8 +76,7 @@ internal static class FullSizeBenchmark
 
         var clock = Stopwatch.StartNew();
         using var classifier = setup.Gray
-            ? MnistClassifierTrainer.TrainOrLoad(train, options.String("cache") ?? Path.Combine(Path.GetTempPath(), "gan-keras-benchmark-classifier"),
-                new ClassifierTrainingOptions(Epochs: options.Int("classifier-epochs", 5)))
+            ? MnistClassifierTrainer.TrainOrLoad(train, options.CacheOrDefault, new ClassifierTrainingOptions(Epochs: options.ClassifierEpochs))
             : null;
         if (classifier is not null)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -73,7 +103,10 @@ internal static class FullSizeBenchmark
         {
             var wall = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            gan.Fit(train, epoch + 1, setup.Batch, callbacks: new Callback[] { new EpochLog(epochs), new StepLog(10) }, initialEpoch: epoch);
+            // One Fit per epoch, so that each is timed and scored alone; a redirected log also gets a line every 10 steps.
+            var callbacks = new List<Callback> { new ProgbarLogger() };
+            if (Console.IsOutputRedirected) callbacks.Add(new StepLog(10));
+            gan.Fit(train, epoch + 1, setup.Batch, callbacks: callbacks, initialEpoch: epoch);
             double seconds = wall.Elapsed.TotalSeconds, cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             long images = perEpoch * setup.Batch * gan.DiscriminatorSteps;
             var timing = new Timing(perEpoch, images, seconds, cpuSeconds);
@@ -86,7 +119,7 @@ internal static class FullSizeBenchmark
             Console.WriteLine($"  {byClassifier?.ToString() ?? "(no classifier features for colour images)"}");
             Console.WriteLine($"  {byResNet}");
             rows.Add(Row($"epoch {epoch + 1}", byClassifier, byResNet, timing));
-            if (options.String("samples-png") is { } folder)
+            if (options.SamplesPng is { } folder)
             {
                 using var samples = gan.Generate(64, seed);
                 ImageGrid.SavePng(Path.Combine(folder, $"fullsize-{data}-epoch{epoch + 1}.png"), samples, columns: 8, scale: 1);
@@ -128,13 +161,13 @@ internal static class FullSizeBenchmark
     /// kernels without biases, batch normalisation and LeakyReLU(0.2), latent 128, batch 512, 3 critic steps, λ = 10,
     /// Adam(2e-4, β₁ 0.5, β₂ 0.9).
     /// </summary>
-    private static Setup Fashion(BenchmarkOptions options, long seed)
+    private static Setup Fashion(Settings options, long seed)
     {
         const int latentDim = 128;
-        string folder = options.String("fashion") ?? FashionFolder;
+        string folder = options.Fashion;
         if (!Mnist.HasSplit(folder, "train"))
             throw new DirectoryNotFoundException($"Fashion-MNIST's training split is not in '{folder}'. Install it with 'apt-get install dataset-fashion-mnist' or pass --fashion DIR.");
-        var train = Mnist.Load(folder, "train", flatten: false, limit: options.Int("limit", int.MaxValue), name: "fashion-mnist");
+        var train = Mnist.Load(folder, "train", flatten: false, limit: options.Limit ?? int.MaxValue, name: "fashion-mnist");
         var reference = Mnist.Load(folder, "t10k", flatten: false, name: "fashion-mnist");
         RandomSeed.Set(seed);
         var generator = new Sequential(new Layer[]
@@ -155,21 +188,21 @@ internal static class FullSizeBenchmark
         }, inputShape: new long[] { 1, 28, 28 }, name: "critic");
         var gan = new GanModel(generator, critic, latentDim, seed) { DiscriminatorSteps = 3 };
         gan.Compile(new Adam(2e-4, beta1: 0.5, beta2: 0.9), new Adam(2e-4, beta1: 0.5, beta2: 0.9), new WassersteinGpLoss(penaltyWeight: 10));
-        int batch = options.Int("batch", 512);
+        int batch = options.Batch ?? 512;
         return new Setup(train, reference, gan, batch, Gray: true,
             $"WGAN-GP of the Keras example on {train.Count} Fashion-MNIST training images: batch {batch}, latent {latentDim}, 3 critic steps per generator step (each on its own real batch), λ = 10, Adam(2e-4, 0.5, 0.9)");
     }
 
     /// <summary>The 32×32 colour <see cref="DcganPreset"/> (non-saturating loss, Adam(2e-4, β₁ 0.5)) on colour procedural shapes.</summary>
-    private static Setup Colour(BenchmarkOptions options, long seed)
+    private static Setup Colour(Settings options, long seed)
     {
         const int side = 32, latentDim = DcganPreset.DefaultLatentDim;
-        var train = ProceduralShapes.Load(options.Int("count", 10_000), seed, channels: 3, side: side);
-        var reference = ProceduralShapes.Load(options.Int("samples", 5_000), seed + 1, channels: 3, side: side);
+        var train = ProceduralShapes.Load(options.Count, seed, channels: 3, side: side);
+        var reference = ProceduralShapes.Load(options.Samples, seed + 1, channels: 3, side: side);
         RandomSeed.Set(seed);
-        var gan = new GanModel(DcganPreset.Generator(latentDim, channels: 3, side: side), DcganPreset.Discriminator(channels: 3, side: side), latentDim, seed);
-        gan.Compile(new Adam(2e-4, 0.5, 0.999), new Adam(2e-4, 0.5, 0.999), new NonSaturatingLoss());
-        int batch = options.Int("batch", 64);
+        var gan = ModelPresets.Create("dcgan", new long[] { 3, side, side }, seed);
+        LossDefaults.Compile(gan, new NonSaturatingLoss(), learningRate: 2e-4);
+        int batch = options.Batch ?? 64;
         return new Setup(train, reference, gan, batch, Gray: false,
             $"32×32 colour DcganPreset on {train.Count} colour procedural shapes (seed {seed}; reference set seed {seed + 1}): batch {batch}, latent {latentDim}, non-saturating loss, Adam(2e-4, 0.5, 0.999)");
     }

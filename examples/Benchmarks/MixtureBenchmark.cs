@@ -52,7 +52,7 @@ internal static class MixtureBenchmark
         using var data = config.Dataset == "ring8" ? GaussianMixtures.Ring8(count, seed) : GaussianMixtures.Grid25(count, seed);
         using var gan = Build(config, LossRegistry.Create(lossName), seed);
         var callbacks = new List<Callback>();
-        if (config.DecayTo < 1) callbacks.Add(new LinearDecay(config.LearningRate, config.DecayTo, config.Steps));
+        if (config.DecayTo < 1) callbacks.Add(LearningRateScheduler.Linear(config.LearningRate, config.LearningRate * config.DecayTo, config.Steps));
         if (evalEvery > 0) callbacks.Add(new Probe(config, evalEvery, seed, log));
         gan.Fit(data, epochs: 1, batchSize: config.BatchSize, callbacks: callbacks, shuffle: false);
         using var samples = gan.Generate(MixtureMetrics.StandardSampleCount, seed: seed + 1_000);
@@ -88,26 +88,15 @@ internal static class MixtureBenchmark
         return gan;
     }
 
-    /// <summary>Lowers both learning rates linearly from <c>lr</c> to <c>lr · decayTo</c> over the run (<c>--decay-to</c>).</summary>
-    private sealed class LinearDecay(double learningRate, double decayTo, int steps) : Callback
-    {
-        private int step;
-
-        public override void OnBatchBegin(int batch)
-        {
-            double rate = learningRate * (1 - (1 - decayTo) * Math.Min(1.0, (double)step++ / steps));
-            Model!.DiscriminatorOptimizer.LearningRate = rate;
-            Model.GeneratorOptimizer.LearningRate = rate;
-        }
-    }
-
     /// <summary>Prints the metrics every few steps while tuning (<c>--eval-every</c>).</summary>
     private sealed class Probe(MixtureConfig config, int every, long seed, Action<string>? log) : Callback
     {
         public override void OnBatchEnd(int batch, BatchLogs logs)
         {
-            if ((batch + 1) % every != 0 || Model is null) return;
-            using var samples = Model.Generate(MixtureMetrics.StandardSampleCount, seed: seed + 1_000);
+            if ((batch + 1) % every != 0 || Context is null) return;
+            using var random = new TorchSharp.torch.Generator((ulong)(seed + 1_000), TorchSharp.torch.CPU);
+            using var latent = TorchSharp.torch.randn(new long[] { MixtureMetrics.StandardSampleCount, Context.LatentDim }, generator: random);
+            using var samples = Context.Generate(latent);
             log?.Invoke($"  step {batch + 1}: {MixtureMetrics.Compute(samples, config.Means, config.Sigma)}  d_loss {logs["d_loss"]:F3} g_loss {logs["g_loss"]:F3}");
         }
     }

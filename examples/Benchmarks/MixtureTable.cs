@@ -1,17 +1,90 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Gan.Keras.Export;
+using Spectre.Console.Cli;
 
 namespace Gan.Keras.Benchmarks;
 
-/// <summary>Runs every (mixture, loss) pair over several seeds and prints / writes the mean ± std table.</summary>
-internal static class MixtureTable
+/// <summary><c>mixtures</c>: runs every (mixture, loss) pair over several seeds and prints / writes the mean ± std table.</summary>
+internal sealed class MixtureTable : BenchmarkCommand<MixtureTable.Settings>
 {
-    public static void Run(BenchmarkOptions options)
+    /// <summary>The options of <c>mixtures</c>; a budget or architecture option left out keeps <see cref="MixtureConfig.Default"/>'s value.</summary>
+    public sealed class Settings : BenchmarkSettings
     {
-        var datasets = options.List("datasets", "ring8,grid25");
-        var losses = options.List("losses", string.Join(",", LossRegistry.Names));
-        var seeds = options.List("seeds", "0,1,2").Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        [CommandOption("--datasets <LIST>")]
+        [Description("Mixtures, comma-separated: ring8, grid25.")]
+        [DefaultValue("ring8,grid25")]
+        public string Datasets { get; init; } = "ring8,grid25";
+
+        [CommandOption("--losses <LIST>")]
+        [Description("GAN losses by name, comma-separated. Default: every loss of the toolkit.")]
+        public string? Losses { get; init; }
+
+        [CommandOption("--seeds <LIST>")]
+        [Description("Seeds, comma-separated; one run each.")]
+        [DefaultValue("0,1,2")]
+        public string Seeds { get; init; } = "0,1,2";
+
+        [CommandOption("--steps <N>")]
+        [Description("Generator steps per run. Default: 5000.")]
+        public int? Steps { get; init; }
+
+        [CommandOption("--batch <N>")]
+        [Description("Batch size. Default: 256.")]
+        public int? Batch { get; init; }
+
+        [CommandOption("--latent <N>")]
+        [Description("Latent size. Default: 16.")]
+        public int? Latent { get; init; }
+
+        [CommandOption("--hidden <N>")]
+        [Description("Units of each hidden layer. Default: 128.")]
+        public int? Hidden { get; init; }
+
+        [CommandOption("--layers <N>")]
+        [Description("Hidden layers of each network. Default: 2.")]
+        public int? Layers { get; init; }
+
+        [CommandOption("--lr <X>")]
+        [Description("Adam's learning rate. Default: 0.001.")]
+        public double? LearningRate { get; init; }
+
+        [CommandOption("--beta1 <X>")]
+        [Description("Adam's β₁. Default: 0.5.")]
+        public double? Beta1 { get; init; }
+
+        [CommandOption("--beta2 <X>")]
+        [Description("Adam's β₂. Default: 0.999.")]
+        public double? Beta2 { get; init; }
+
+        [CommandOption("--pack <M>")]
+        [Description("PacGAN: the discriminator sees M samples at once (Lin et al. 2018). Default: 1.")]
+        public int? Pack { get; init; }
+
+        [CommandOption("--decay-to <X>")]
+        [Description("Decay the learning rate linearly to this fraction of itself over the run. Default: 1 (constant).")]
+        public double? DecayTo { get; init; }
+
+        [CommandOption("--critic-steps <N>")]
+        [Description("Discriminator updates per generator update. Default: 1.")]
+        public int? CriticSteps { get; init; }
+
+        [CommandOption("--eval-every <N>")]
+        [Description("Print the metrics every N steps while training (0: only at the end).")]
+        [DefaultValue(0)]
+        public int EvalEvery { get; init; }
+
+        [CommandOption("--out <FILE>")]
+        [Description("Also write the table (Markdown) to this file.")]
+        public string? Out { get; init; }
+    }
+
+    protected override void Run(Settings options)
+    {
+        var datasets = List(options.Datasets);
+        var losses = List(options.Losses ?? string.Join(",", LossRegistry.Names));
+        var seeds = List(options.Seeds).Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var rows = new List<(MixtureConfig Config, string Loss, IReadOnlyList<MixtureRun> Runs)>();
         foreach (var dataset in datasets)
         {
@@ -19,7 +92,7 @@ internal static class MixtureTable
             Console.WriteLine($"{dataset}: {config}");
             foreach (var loss in losses)
             {
-                var runs = seeds.Select(seed => MixtureBenchmark.Run(config, loss, seed, Console.WriteLine, options.Int("eval-every", 0))).ToList();
+                var runs = seeds.Select(seed => MixtureBenchmark.Run(config, loss, seed, Console.WriteLine, options.EvalEvery)).ToList();
                 rows.Add((config, loss, runs));
             }
         }
@@ -29,19 +102,21 @@ internal static class MixtureTable
         if (options.Out is { } path) AtomicFile.WriteAllText(path, table);
     }
 
-    private static MixtureConfig Configure(MixtureConfig config, BenchmarkOptions options) => config with
+    private static string[] List(string values) => values.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static MixtureConfig Configure(MixtureConfig config, Settings options) => config with
     {
-        Steps = options.Int("steps", config.Steps),
-        BatchSize = options.Int("batch", config.BatchSize),
-        LatentDim = options.Int("latent", config.LatentDim),
-        Hidden = options.Int("hidden", config.Hidden),
-        Layers = options.Int("layers", config.Layers),
-        LearningRate = options.Double("lr", config.LearningRate),
-        Beta1 = options.Double("beta1", config.Beta1),
-        Beta2 = options.Double("beta2", config.Beta2),
-        Pack = options.Int("pack", config.Pack),
-        DecayTo = options.Double("decay-to", config.DecayTo),
-        CriticSteps = options.Int("critic-steps", config.CriticSteps),
+        Steps = options.Steps ?? config.Steps,
+        BatchSize = options.Batch ?? config.BatchSize,
+        LatentDim = options.Latent ?? config.LatentDim,
+        Hidden = options.Hidden ?? config.Hidden,
+        Layers = options.Layers ?? config.Layers,
+        LearningRate = options.LearningRate ?? config.LearningRate,
+        Beta1 = options.Beta1 ?? config.Beta1,
+        Beta2 = options.Beta2 ?? config.Beta2,
+        Pack = options.Pack ?? config.Pack,
+        DecayTo = options.DecayTo ?? config.DecayTo,
+        CriticSteps = options.CriticSteps ?? config.CriticSteps,
     };
 
     private static string Format(IEnumerable<(MixtureConfig Config, string Loss, IReadOnlyList<MixtureRun> Runs)> rows)

@@ -1,23 +1,44 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using Gan.Keras.Cli.Training;
 using Gan.Keras.Export.Onnx;
 using Gan.Keras.Models;
+using Gan.Keras.Models.Presets;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Spectre.Console.Cli;
 using TorchSharp;
 
 namespace Gan.Keras.Benchmarks;
 
 /// <summary>
-/// Inference latency per image of every <c>gan train</c> preset on the CPU: Gan.Keras (<see cref="GanModel.GenerateFrom"/>,
+/// Inference latency per image of every <c>gan train</c> preset (<see cref="ModelPresets"/>) on the CPU: Gan.Keras (<see cref="GanModel.GenerateFrom"/>,
 /// libtorch) against ONNX Runtime running the same generator exported by <see cref="OnnxExporter"/>, in one process,
 /// interleaved round by round so the shared machine's load falls on both alike. Each side gets the same latent vectors
 /// (and labels) and returns a float32 array on the CPU; the setup (export, session) is not timed. Batch 1 is the latency
 /// of one image; batch 64 is the time per image when 64 are generated at once.
 /// </summary>
-internal static class OnnxLatencyBenchmark
+internal sealed class OnnxLatencyBenchmark : BenchmarkCommand<OnnxLatencyBenchmark.Settings>
 {
+    /// <summary>The options of <c>onnx</c>.</summary>
+    public sealed class Settings : BenchmarkSettings
+    {
+        [CommandOption("--batches <LIST>")]
+        [Description("Batch sizes, comma-separated.")]
+        [DefaultValue("1,64")]
+        public string Batches { get; init; } = "1,64";
+
+        [CommandOption("--rounds <N>")]
+        [Description("Timed rounds of each side, interleaved; the median is reported.")]
+        [DefaultValue(5)]
+        public int Rounds { get; init; } = 5;
+
+        [CommandOption("--seconds <S>")]
+        [Description("Seconds each side is timed for in a round.")]
+        [DefaultValue(0.4)]
+        public double Seconds { get; init; } = 0.4;
+    }
+
     private static readonly (string Model, long[] Shape)[] Presets =
     {
         ("mlp-small", new long[] { 2 }),
@@ -28,11 +49,11 @@ internal static class OnnxLatencyBenchmark
         ("dcgan", new long[] { 3, 64, 64 }),
     };
 
-    public static void Run(BenchmarkOptions options)
+    protected override void Run(Settings options)
     {
-        int rounds = options.Int("rounds", 5);
-        double seconds = options.Double("seconds", 0.4);
-        var batches = options.List("batches", "1,64").Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+        int rounds = options.Rounds;
+        double seconds = options.Seconds;
+        var batches = options.Batches.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
         int threads = torch.get_num_threads();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{threads} thread(s) for libtorch and ONNX Runtime {typeof(InferenceSession).Assembly.GetName().Version}; {rounds} interleaved rounds of about {seconds:F1} s per side; median per image"));
@@ -42,7 +63,7 @@ internal static class OnnxLatencyBenchmark
         foreach (var (model, shape) in Presets)
         {
             RandomSeed.Set(1);
-            using var gan = RunFactory.CreateGan(model, "bce", shape, seed: 1);
+            using var gan = ModelPresets.Create(model, shape, seed: 1);
             byte[] onnx = OnnxExporter.ExportGeneratorToBytes(gan);
             using var sessionOptions = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
             using var session = new InferenceSession(onnx, sessionOptions);
@@ -50,14 +71,14 @@ internal static class OnnxLatencyBenchmark
             {
                 using var scope = torch.NewDisposeScope();
                 var z = torch.randn(new long[] { batch, gan.LatentDim }, generator: new torch.Generator(2));
-                var labels = gan is ConditionalGanModel c ? torch.arange(batch, torch.int64) % c.NumClasses : null;
+                var labels = gan.NumClasses > 0 ? torch.arange(batch, torch.int64) % gan.NumClasses : null;
                 float[] latent = z.data<float>().ToArray();
                 long[]? classes = labels?.data<long>().ToArray();
 
                 float[] Torch()
                 {
                     using var inner = torch.NewDisposeScope();
-                    var samples = gan is ConditionalGanModel conditional ? conditional.GenerateFrom(z, labels!) : gan.GenerateFrom(z);
+                    var samples = gan.GenerateFrom(z, labels);
                     return samples.data<float>().ToArray();
                 }
 

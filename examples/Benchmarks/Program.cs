@@ -1,6 +1,6 @@
-using System.Globalization;
 using Gan.Keras.Benchmarks;
-using TorchSharp;
+using Gan.Keras.Examples;
+using Spectre.Console.Cli;
 
 // dotnet run -c Release --project examples/Benchmarks -- mixtures [--datasets ring8,grid25] [--losses non-saturating,...]
 //     [--seeds 0,1,2] [--steps N] [--batch N] [--lr X] [--hidden N] [--layers N] [--latent N] [--beta1 X] [--pack M] [--threads N] [--out FILE]
@@ -10,28 +10,20 @@ using TorchSharp;
 //     [--samples N] [--resnet-samples N] [--classifier-epochs N] [--count N] [--limit N] [--threads N] [--samples-png DIR] [--out FILE]
 // dotnet run -c Release --project examples/Benchmarks -- speed [--network mlp-small|article-mlp] [--batch N] [--steps N] [--rounds N] [--threads N] [--together]
 // dotnet run -c Release --project examples/Benchmarks -- onnx [--batches 1,64] [--rounds N] [--seconds S] [--threads N]
-var options = BenchmarkOptions.Parse(args);
-torch.set_num_threads(options.Threads);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"libtorch threads: {torch.get_num_threads()}, processors: {Environment.ProcessorCount}"));
-switch (options.Command)
+// Without a benchmark's name, mixtures runs. --help lists every option of a benchmark (`-- mnist --help`).
+var app = new CommandApp();
+app.SetDefaultCommand<MixtureTable>();
+app.Configure(config =>
 {
-    case "mixtures":
-        MixtureTable.Run(options);
-        break;
-    case "mnist":
-        MnistBenchmark.Run(options);
-        break;
-    case "fullsize":
-        FullSizeBenchmark.Run(options);
-        break;
-    case "speed":
-        SpeedBenchmark.Run(options);
-        break;
-    case "onnx":
-        OnnxLatencyBenchmark.Run(options);
-        break;
-    default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Use: mixtures, mnist, fullsize, speed, onnx.");
-        return 2;
-}
-return 0;
+    config.AddCommand<MixtureTable>("mixtures")
+        .WithDescription("Mode coverage on 2-D Gaussian mixtures (Ring8, Grid25): every loss over several seeds, mean ± std (the default).");
+    config.AddCommand<MnistBenchmark>("mnist")
+        .WithDescription("MNIST sample quality (FID, KID, classifier score, precision/recall, class coverage) of the MLP GANs and the DCGAN.");
+    config.AddCommand<FullSizeBenchmark>("fullsize")
+        .WithDescription("Full-size runs scored after every epoch: the Keras WGAN-GP example on Fashion-MNIST, or the 32×32 colour DCGAN preset.");
+    config.AddCommand<SpeedBenchmark>("speed")
+        .WithDescription("Training speed of GanModel.Fit against a hand-written TorchSharp loop of the same networks.");
+    config.AddCommand<OnnxLatencyBenchmark>("onnx")
+        .WithDescription("Inference latency per image of every preset: Gan.Keras (libtorch) against ONNX Runtime on the exported generator.");
+});
+return CommandLine.Run(app, "dotnet run -c Release --project examples/Benchmarks --", args);

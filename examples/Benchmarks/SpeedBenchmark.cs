@@ -1,10 +1,12 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Gan.Keras.Data;
-using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
+using Gan.Keras.Models.Presets;
 using Gan.Keras.Optimizers;
+using Spectre.Console.Cli;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,22 +20,53 @@ namespace Gan.Keras.Benchmarks;
 /// PyTorch tutorials write it: the generator's samples keep their graph until <c>.detach()</c>, and the losses are
 /// read with <c>.item()</c> every step.
 /// </summary>
-internal static class SpeedBenchmark
+internal sealed class SpeedBenchmark : BenchmarkCommand<SpeedBenchmark.Settings>
 {
-    public static void Run(BenchmarkOptions options)
+    /// <summary>The options of <c>speed</c>.</summary>
+    public sealed class Settings : BenchmarkSettings
     {
-        string network = options.String("network") ?? "mlp-small";
-        int batch = options.Int("batch", network == "mlp-small" ? 64 : 1024);
-        int steps = options.Int("steps", network == "mlp-small" ? 2_000 : 40);
-        int rounds = options.Int("rounds", 5);
-        bool together = options.String("together") == "true";
-        var (generatorSizes, discriminatorSizes, latent, features, leaky) = Sizes(network);
+        [CommandOption("--network <NAME>")]
+        [Description("mlp-small (the 2-D preset) or article-mlp (the article's MNIST MLP, the mlp preset).")]
+        [DefaultValue("mlp-small")]
+        public string Network { get; init; } = "mlp-small";
+
+        [CommandOption("--batch <N>")]
+        [Description("Batch size. Default: 64 for mlp-small, 1024 for article-mlp.")]
+        public int? Batch { get; init; }
+
+        [CommandOption("--steps <N>")]
+        [Description("Steps per round. Default: 2000 for mlp-small, 40 for article-mlp.")]
+        public int? Steps { get; init; }
+
+        [CommandOption("--rounds <N>")]
+        [Description("Timed rounds of each side, interleaved; the median is reported.")]
+        [DefaultValue(5)]
+        public int Rounds { get; init; } = 5;
+
+        [CommandOption("--together")]
+        [Description("Score real and generated samples in one discriminator call (GanModel.ScoreRealAndFakeTogether).")]
+        public bool Together { get; init; }
+
+        [CommandOption("--only <SIDE>")]
+        [Description("fit or raw: time one side alone (for a per-operation profile under perf); both by default.")]
+        [DefaultValue("both")]
+        public string Only { get; init; } = "both";
+    }
+
+    protected override void Run(Settings options)
+    {
+        string network = options.Network;
+        int batch = options.Batch ?? (network == "mlp-small" ? 64 : 1024);
+        int steps = options.Steps ?? (network == "mlp-small" ? 2_000 : 40);
+        int rounds = options.Rounds;
+        bool together = options.Together;
+        var (preset, generatorSizes, discriminatorSizes, latent, features, leaky) = Sizes(network);
 
         double matmul = MatmulGflops();
         using var data = new InMemoryDataset(torch.rand(new long[] { (long)steps * batch, features }) * 2 - 1, name: "uniform");
-        using var gan = CreateGan(generatorSizes, discriminatorSizes, latent, features, leaky);
+        using var gan = CreateGan(preset, features);
         gan.ScoreRealAndFakeTogether = together;
-        using var raw = new RawLoop(generatorSizes, discriminatorSizes, latent, features, leaky);
+        using var raw = new RawLoop(generatorSizes, discriminatorSizes, latent, features, leaky, tanhOutput: preset == "mlp");
         double flopsPerStep = FlopsPerStep(generatorSizes, discriminatorSizes, latent, features, batch);
 
         // Warm-up (allocator, first-call costs), then the tensor count both settle at.
@@ -42,8 +75,7 @@ internal static class SpeedBenchmark
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var fitRates = new List<double>();
         var rawRates = new List<double>();
-        // --only fit|raw times one side alone (for a per-operation profile under perf).
-        string only = options.String("only") ?? "both";
+        string only = options.Only;
         for (int round = 0; round < rounds; round++)
         {
             if (only != "raw") fitRates.Add(Rate(() => gan.Fit(data, epochs: 1, batchSize: batch), steps, batch));
@@ -65,26 +97,19 @@ internal static class SpeedBenchmark
             $"  live tensors: {liveBefore} before the timed rounds, {liveAfter} after {rounds * steps * 2} more steps"));
     }
 
-    private static (int[] Generator, int[] Discriminator, int Latent, int Features, bool LeakyDiscriminator) Sizes(string network) => network switch
+    /// <summary>The library preset a network is, and its sizes for the raw loop and the FLOP count.</summary>
+    private static (string Preset, int[] Generator, int[] Discriminator, int Latent, int Features, bool LeakyDiscriminator) Sizes(string network) => network switch
     {
-        // The CLI's mlp-small preset (2-D data; LeakyReLU 0.2 in D) and the article's MLP (section 4.2, MNIST-sized), logits out.
-        "mlp-small" => (new[] { 128, 128, 2 }, new[] { 128, 128, 1 }, 16, 2, true),
-        "article-mlp" => (new[] { 128, 256, 512, 1024, 784 }, new[] { 512, 256, 1 }, 100, 784, false),
+        // The CLI's mlp-small preset (2-D data, linear output; LeakyReLU 0.2 in D) and the article's MLP (section 4.2,
+        // MNIST-sized, tanh output: the mlp preset), logits out.
+        "mlp-small" => ("mlp-small", new[] { 128, 128, 2 }, new[] { 128, 128, 1 }, 16, 2, true),
+        "article-mlp" => ("mlp", new[] { 128, 256, 512, 1024, 784 }, new[] { 512, 256, 1 }, 100, 784, false),
         _ => throw new ArgumentException($"Unknown --network '{network}'. Use mlp-small or article-mlp.", nameof(network)),
     };
 
-    private static GanModel CreateGan(int[] generatorSizes, int[] discriminatorSizes, int latent, int features, bool leaky)
+    private static GanModel CreateGan(string preset, int features)
     {
-        var generator = new Sequential(generatorSizes.Select((units, i) => (Layer)new Dense(units, i < generatorSizes.Length - 1 ? "relu" : "tanh")), inputShape: new long[] { latent }, name: "generator");
-        var discriminatorLayers = new List<Layer>();
-        for (int i = 0; i < discriminatorSizes.Length; i++)
-        {
-            bool hidden = i < discriminatorSizes.Length - 1;
-            discriminatorLayers.Add(new Dense(discriminatorSizes[i], hidden && !leaky ? "relu" : null));
-            if (hidden && leaky) discriminatorLayers.Add(new LeakyReLU(0.2));
-        }
-        var discriminator = new Sequential(discriminatorLayers, inputShape: new long[] { features }, name: "discriminator");
-        var gan = new GanModel(generator, discriminator, latent, seed: 1);
+        var gan = ModelPresets.Create(preset, new long[] { features }, seed: 1);
         gan.Compile(new Adam(2e-4, 0.5, 0.999, 1e-8, AdamUpdateRule.Algorithm1), new Adam(2e-4, 0.5, 0.999, 1e-8, AdamUpdateRule.Algorithm1), new NonSaturatingLoss());
         return gan;
     }
@@ -147,10 +172,10 @@ internal static class SpeedBenchmark
         private readonly Generator random = new(1, CPU);
         private readonly int latent;
 
-        public RawLoop(int[] generatorSizes, int[] discriminatorSizes, int latent, int features, bool leaky)
+        public RawLoop(int[] generatorSizes, int[] discriminatorSizes, int latent, int features, bool leaky, bool tanhOutput)
         {
             this.latent = latent;
-            generator = Mlp(latent, generatorSizes, () => nn.ReLU(), nn.Tanh());
+            generator = Mlp(latent, generatorSizes, () => nn.ReLU(), tanhOutput ? nn.Tanh() : null);
             discriminator = Mlp(features, discriminatorSizes, leaky ? () => nn.LeakyReLU(0.2) : () => nn.ReLU(), null);
             generatorOptimizer = optim.Adam(generator.parameters(), 2e-4, 0.5, 0.999, 1e-8);
             discriminatorOptimizer = optim.Adam(discriminator.parameters(), 2e-4, 0.5, 0.999, 1e-8);

@@ -8,17 +8,20 @@
 //      Here the loss is built with fromLogits: false, matching the sigmoid output layer (Gan.Keras warns if you
 //      repeat the article's mistake).
 // Architecture and hyperparameters are the article's: G 100→128→256→512→1024→784 (ReLU, tanh output),
-// D 784→512→256→1 (ReLU, sigmoid output), binary cross-entropy, two Adam(2e-4, beta1 0.5).
+// D 784→512→256→1 (ReLU, sigmoid output), binary cross-entropy, two Adam(2e-4, beta1 0.5). The networks are the
+// library's ModelPresets.ArticleMlpGenerator / ArticleMlpDiscriminator (`gan train --model mlp` builds the same, with a
+// logit instead of the sigmoid).
 //
 // Part 1 writes the loop by hand with GradientTape (as the article does); part 2 trains the same model with
 // GanModel.Fit. Usage: dotnet run --project examples/SeedKerasStyle -- [mnist-dir] [--epochs N] [--limit N] [--threads N] [--out grid.png]
 using Gan.Keras;
+using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
 using Gan.Keras.Export.Images;
-using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
+using Gan.Keras.Models.Presets;
 using Gan.Keras.Optimizers;
 using Gan.Keras.Training;
 using TorchSharp;
@@ -32,20 +35,10 @@ static void Train(ExampleOptions options)
     const int latentDim = 100;
     int batchSize = options.BatchSize;
 
-    Sequential MakeGenerator() => new(new Layer[]
-    {
-        new Dense(128, "relu"), new Dense(256, "relu"), new Dense(512, "relu"), new Dense(1024, "relu"), new Dense(784, "tanh"),
-    }, inputShape: new long[] { latentDim }, name: "generator");
-
-    Sequential MakeDiscriminator() => new(new Layer[]
-    {
-        new Dense(512, "relu"), new Dense(256, "relu"), new Dense(1, "sigmoid"),
-    }, inputShape: new long[] { 784 }, name: "discriminator");
-
     // ---- Part 1: the article's GradientTape loop, corrected ----
     Console.WriteLine("Part 1: GradientTape loop");
-    using (var generator = MakeGenerator())
-    using (var discriminator = MakeDiscriminator())
+    using (var generator = ModelPresets.ArticleMlpGenerator())
+    using (var discriminator = ModelPresets.ArticleMlpDiscriminator(outputActivation: "sigmoid"))
     {
         Console.Write(generator.Summary());
         var lossFn = new BinaryCrossentropy(fromLogits: false);
@@ -84,7 +77,8 @@ static void Train(ExampleOptions options)
                 gSum += gLoss;
                 steps++;
             }
-            Console.WriteLine($"epoch {epoch + 1}/{options.Epochs}  d_loss {dSum / steps:F4}  g_loss {gSum / steps:F4}");
+            var means = new Dictionary<string, double> { ["d_loss"] = dSum / steps, ["g_loss"] = gSum / steps };
+            Console.WriteLine($"Epoch {epoch + 1}/{options.Epochs}  {ProgbarLogger.FormatLogs(means)}");
         }
         using var noGrad = torch.no_grad();
         using var samples = generator.Call(torch.randn(new long[] { 64, latentDim }, generator: random));
@@ -94,10 +88,10 @@ static void Train(ExampleOptions options)
 
     // ---- Part 2: the same model through GanModel.Fit ----
     Console.WriteLine("Part 2: GanModel.Fit");
-    using (var gan = new GanModel(MakeGenerator(), MakeDiscriminator(), latentDim, seed: options.Seed))
+    using (var gan = new GanModel(ModelPresets.ArticleMlpGenerator(), ModelPresets.ArticleMlpDiscriminator(outputActivation: "sigmoid"), latentDim, seed: options.Seed))
     {
         gan.Compile(new Adam(2e-4, beta1: 0.5), new Adam(2e-4, beta1: 0.5), new BinaryCrossentropy(fromLogits: false));
-        var history = gan.Fit(data, epochs: options.Epochs, batchSize: batchSize, callbacks: new[] { new EpochPrinter() });
+        var history = gan.Fit(data, epochs: options.Epochs, batchSize: batchSize, callbacks: new[] { new ProgbarLogger() });
         string fitPng = Path.ChangeExtension(options.Output, null) + "-fit.png";
         using var samples = gan.Generate(64, seed: options.Seed);
         ImageGrid.SavePng(fitPng, samples);

@@ -7,8 +7,12 @@
 //      the non-saturating loss −log D(G(z)) of Goodfellow et al. (2014).
 // Architecture and hyperparameters are the article's: G 100→128→256→512→1024→784 with LeakyReLU(0.2),
 // D 784→512→256→1 with LeakyReLU(0.2) and Sigmoid, BCELoss, Adam(lr 2e-4, betas 0.5/0.999).
+// The networks are deliberately the article's PyTorch code (nn.Module, nn.Sequential, nn.Linear) in TorchSharp, not
+// Gan.Keras's ModelPresets.ArticleMlp*: that preset is the article's Keras version (section 4.2: ReLU, tanh output),
+// which examples/SeedKerasStyle uses; this one has LeakyReLU(0.2) and a linear generator output.
 //
 // Usage: dotnet run --project examples/SeedTorchStyle -- [mnist-dir] [--epochs N] [--limit N] [--threads N] [--out grid.png]
+using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
 using Gan.Keras.Examples;
 using Gan.Keras.Export.Images;
@@ -58,7 +62,9 @@ static void Train(ExampleOptions options)
             gSum += gLoss.item<float>();
             steps++;
         }
-        Console.WriteLine($"epoch {epoch + 1}/{options.Epochs}  d_loss {dSum / steps:F4}  g_loss {gSum / steps:F4}");
+        // The loop is the article's, so the epoch line is printed here; it is worded as Gan.Keras's ProgbarLogger words Fit's.
+        var means = new Dictionary<string, double> { ["d_loss"] = dSum / steps, ["g_loss"] = gSum / steps };
+        Console.WriteLine($"Epoch {epoch + 1}/{options.Epochs}  {ProgbarLogger.FormatLogs(means)}");
     }
 
     generator.eval();

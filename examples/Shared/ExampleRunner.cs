@@ -1,36 +1,32 @@
 using System.Diagnostics;
 using System.Globalization;
+using Spectre.Console.Cli;
 
 namespace Gan.Keras.Examples;
 
-/// <summary>Runs an example's body with the shared options and turns errors into one line and an exit code (2 usage, 1 runtime).</summary>
+/// <summary>Runs an example as the one Spectre.Console.Cli command of its program, with the shared <see cref="ExampleSettings"/>.</summary>
 internal static class ExampleRunner
 {
     public static int Run(string[] args, string name, int defaultEpochs, int defaultBatchSize, Action<ExampleOptions> body)
     {
-        ExampleOptions? options;
-        try
+        var app = new CommandApp<ExampleCommand>();
+        app.WithData(new ExampleDefinition(name, defaultEpochs, defaultBatchSize, body))
+            .WithDescription($"Trains the {name} example on MNIST and writes a grid of samples (--epochs defaults to {defaultEpochs}).");
+        return CommandLine.Run(app, $"dotnet run --project examples/{name} --", args);
+    }
+
+    /// <summary>The example's only command: applies the thread count, runs the body and reports the time.</summary>
+    private sealed class ExampleCommand : Command<ExampleSettings>
+    {
+        public override int Execute(CommandContext context, ExampleSettings settings, CancellationToken cancellationToken)
         {
-            options = ExampleOptions.Parse(args, name, defaultEpochs, defaultBatchSize);
+            var example = (ExampleDefinition)context.Data!;
+            var options = ExampleOptions.From(settings, example);
+            if (options.Threads is { } threads) TorchSharp.torch.set_num_threads(threads);
+            var watch = Stopwatch.StartNew();
+            example.Body(options);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {options.Output} ({watch.Elapsed.TotalSeconds:F0} s in all)"));
+            return 0;
         }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-        if (options is null) return 0;
-        if (options.Threads is { } threads) TorchSharp.torch.set_num_threads(threads);
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            body(options);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {options.Output} ({watch.Elapsed.TotalSeconds:F0} s in all)"));
-        return 0;
     }
 }

@@ -1,4 +1,5 @@
 using Gan.Keras.Cli.Commands;
+using Gan.Keras.Training.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -56,7 +57,12 @@ public static class GanCli
         {
             return Fail(UsageError, ex.Message, ex, verbose);
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
+        catch (RunConfigurationException ex)
+        {
+            // A setting given as a flag is named as the flag; one read from a file is named by its key in that file.
+            return Fail(UsageError, ex.File is null ? ex.Describe(key => "--" + key) : ex.Message, ex, verbose);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException or Gan.Keras.Training.Distributed.DistributedException)
         {
             return Fail(RuntimeError, ex.Message, ex, verbose);
         }

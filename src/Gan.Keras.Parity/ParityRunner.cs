@@ -69,7 +69,7 @@ public static class ParityRunner
     /// <summary>
     /// Replays a WGAN-GP trace (<c>semantics: torch</c>) with Gan.Keras itself rather than the raw TorchSharp reference:
     /// a <see cref="Models.Sequential"/> of <see cref="Layers.Dense"/> layers, <see cref="WassersteinGpLoss"/>,
-    /// <see cref="Models.GanModel.Fit"/> with <see cref="Models.GanModel.DiscriminatorSteps"/> = <c>n_critic</c>,
+    /// <see cref="Models.GanModel.Fit"/> with <see cref="Training.GanTrainer.DiscriminatorSteps"/> = <c>n_critic</c>,
     /// <see cref="Adam"/> with PyTorch's update rule, and the trace's latent vectors and coefficients replayed through a
     /// <see cref="RecordedNoiseSource"/>. This checks the library's loss, penalty and critic schedule, not a port.
     /// </summary>
@@ -115,8 +115,8 @@ public static class ParityRunner
 
     /// <summary>
     /// Replays a <c>gan-keras-trace/2</c> trace with Gan.Keras: the networks, loss and optimizers its metadata
-    /// describes (<see cref="SequentialTrace"/>), one <see cref="GanModel.TrainDiscriminatorStep"/> and one
-    /// <see cref="GanModel.TrainGeneratorStep"/> per recorded step, the generator's average when <c>ema_decay</c> is set,
+    /// describes (<see cref="SequentialTrace"/>), one <see cref="Training.GanTrainer.TrainDiscriminatorStep"/> and one
+    /// <see cref="Training.GanTrainer.TrainGeneratorStep"/> per recorded step, the generator's average when <c>ema_decay</c> is set,
     /// and the inference-mode output on <c>eval.z</c> when recorded.
     /// </summary>
     private static ParityReport RunSequential(GoldenTrace trace)

@@ -16,6 +16,9 @@ internal static class TestPaths
 
     public static string TorchSharpNativeInNuGetCache => Metadata("TorchSharpNativeInNuGetCache");
 
+    /// <summary>The machine's NuGet package cache (global packages folder) the tests were restored from.</summary>
+    public static string NuGetPackageRoot => Metadata("NuGetPackageRoot");
+
     public static string Metadata(string key) =>
         typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 

@@ -5,6 +5,7 @@ using Gan.Keras.Cli.Training;
 using Gan.Keras.Data;
 using Gan.Keras.Evaluation;
 using Gan.Keras.Models;
+using Gan.Keras.Training.Runs;
 using Gan.Keras.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -113,7 +114,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         return ($"{kind}: {report}", report);
     }
 
-    private static (string Readable, object Metrics) EvaluateImages(string weights, string data, RunOptions? run, Settings settings, IProgress<EvaluationProgress> progress)
+    private static (string Readable, object Metrics) EvaluateImages(string weights, string data, RunConfiguration? run, Settings settings, IProgress<EvaluationProgress> progress)
     {
         // The real images are shaped as the run trained on them (its --image-size and --channels).
         var options = new DatasetOptions { DataRoot = settings.DataRoot, Flatten = false, ImageSize = run?.ImageSize, Channels = run?.Channels };
@@ -175,17 +176,16 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
     private static GanModel BuildGan(string weights, bool images)
     {
         if (RunFile(weights) is { Model: not null, SampleShape: not null } run)
-            return RunFactory.CreateGan(run.Model, run.Loss, run.SampleShape, run.Seed);
-        return images
-            ? RunFactory.CreateGan("mlp", "bce", new long[] { 784 }, seed: 0)
-            : RunFactory.CreateGan("mlp-small", "bce", new long[] { 2 }, seed: 0);
+            return run.CreateGan(run.SampleShape);
+        var fallback = new RunConfiguration { Model = images ? "mlp" : "mlp-small", Seed = 0 };
+        return fallback.CreateGan(images ? new long[] { 784 } : new long[] { 2 });
     }
 
     /// <summary>The run.json beside the weights, or null when there is none (weights saved by a program).</summary>
-    private static RunOptions? RunFile(string weights)
+    private static RunConfiguration? RunFile(string weights)
     {
-        string runFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, RunOptions.RunFileName);
-        return File.Exists(runFile) ? RunOptions.Load(runFile, new RunOptions(), isRunFile: true) : null;
+        string runFile = RunFolder.ConfigurationPath(Path.GetDirectoryName(Path.GetFullPath(weights))!);
+        return File.Exists(runFile) ? RunConfiguration.Load(runFile) : null;
     }
 
     /// <summary>One Spectre.Console progress bar per stage, on an interactive terminal.</summary>

@@ -38,7 +38,7 @@ internal sealed class ExportCommand : Command<ExportCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         using var run = SavedRun.Load(settings.Checkpoint!);
-        string output = settings.Onnx ?? Path.Combine(run.RunDirectory, "generator.onnx");
+        string output = settings.Onnx ?? run.Folder.Combine("generator.onnx");
         var info = run.Gan.ExportGenerator(output);
         string labels = info.NumClasses is { } classes ? string.Create(CultureInfo.InvariantCulture, $" and {OnnxExporter.LabelsInput} [batch] int64 (0..{classes - 1})") : string.Empty;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,11 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using Gan.Keras.Export.Checkpoints;
-using Gan.Keras.Training;
+using Gan.Keras.Models.Presets;
+using Gan.Keras.Training.Runs;
 using Gan.Keras.Cli.Training;
 using Gan.Keras.Export.Images;
-using Gan.Keras.Models;
-using TorchSharp;
 using Gan.Keras.Export;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -60,53 +58,53 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        RunFolder run;
+        string? file;
+        try
+        {
+            run = RunFolder.Locate(settings.Checkpoint!, out file);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--checkpoint {ex.Message}", ex);
+        }
+        var configuration = run.LoadConfiguration();
         int[]? labels = ParseLabels(settings.Labels);
-        var device = RunFactory.ResolveDevice(settings.Device ?? "cpu");
-        using var run = SavedRun.Load(settings.Checkpoint!);
-        using var threads = TorchThreads.Limit(RunFactory.ThreadsFor(run.Model));
-        var (gan, options, model, sampleShape, entry) = (run.Gan, run.Options, run.Model, run.SampleShape, run.Entry);
-        string runDirectory = run.RunDirectory, checkpointDirectory = run.CheckpointDirectory;
-        if (labels is not null && gan is not ConditionalGanModel)
-            throw new UsageException($"--labels: this run's model '{model}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
+        var device = (configuration with { Device = settings.Device ?? "cpu" }).ResolveDevice();
+        using var threads = TorchThreads.Limit(ModelPresets.PreferredThreads(configuration.ModelOrDefault));
+        using var gan = run.LoadGan(file, out var entry);
+        if (labels is not null && gan.NumClasses == 0)
+            throw new UsageException($"--labels: this run's model '{configuration.ModelOrDefault}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
         gan.To(device);
 
-        string output = settings.Out ?? Path.Combine(runDirectory, "sample.png");
-        long seed = settings.Seed ?? options.Seed;
+        string output = settings.Out ?? run.Combine("sample.png");
+        long seed = settings.Seed ?? configuration.Seed;
         int? columns = null;
-        torch.Tensor samples;
-        if (gan is ConditionalGanModel conditional)
+        if (gan.NumClasses > 0)
         {
             // One row per label: --n samples of each (8 by default); without --labels, every class.
-            labels ??= Enumerable.Range(0, conditional.NumClasses).ToArray();
-            var wrong = labels.Where(l => l >= conditional.NumClasses).ToArray();
+            labels ??= Enumerable.Range(0, gan.NumClasses).ToArray();
+            var wrong = labels.Where(l => l >= gan.NumClasses).ToArray();
             if (wrong.Length > 0)
-                throw new UsageException($"--labels: {string.Join(", ", wrong)} outside the model's classes 0..{conditional.NumClasses - 1}.");
-            int perLabel = settings.Count ?? 8;
-            samples = conditional.Generate(perLabel, labels, seed);
-            columns = perLabel;
+                throw new UsageException($"--labels: {string.Join(", ", wrong)} outside the model's classes 0..{gan.NumClasses - 1}.");
+            columns = settings.Count ?? 8;
+        }
+        using var samples = gan.Generate(columns ?? settings.Count ?? 64, seed, labels);
+        int count = (int)samples.shape[0];
+        if (Path.GetExtension(output).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            SampleCsv.Write(output, samples);
         }
         else
         {
-            samples = gan.Generate(settings.Count ?? 64, seed);
-        }
-        int count = (int)samples.shape[0];
-        using (samples)
-        {
-            if (Path.GetExtension(output).Equals(".csv", StringComparison.OrdinalIgnoreCase))
-            {
-                SampleCsv.Write(output, samples);
-            }
-            else
-            {
-                string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
-                byte[] png = SamplePicture.IsPoints(sampleShape)
-                    ? ScatterPlot.EncodePng(samples, RunFactory.ModesFor(options.Data), title)
-                    : ImageGrid.EncodePng(samples, columns);
-                AtomicFile.WriteAllBytes(output, png);
-            }
+            string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
+            byte[] png = SamplePicture.IsPoints(configuration.SampleShape!)
+                ? ScatterPlot.EncodePng(samples, configuration.TrueModes(), title)
+                : ImageGrid.EncodePng(samples, columns);
+            AtomicFile.WriteAllBytes(output, png);
         }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Wrote {count} samples from {Path.Combine(checkpointDirectory, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
+            $"Wrote {count} samples from {Path.Combine(run.CheckpointFolder, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
         return 0;
     }
 

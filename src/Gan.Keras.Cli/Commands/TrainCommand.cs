@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using System.Text.Json.Nodes;
 using Gan.Keras.Cli.Training;
+using Gan.Keras.Training.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,7 +37,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Epochs { get; init; }
 
         [CommandOption("--batch-size <N>")]
-        [Description("Examples per training step. Default: 64.")]
+        [Description("Examples per training step (per rank under mpirun: the global batch is N times larger). Default: 64.")]
         public int? BatchSize { get; init; }
 
         [CommandOption("--seed <N>")]
@@ -59,7 +61,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public int? Keep { get; init; }
 
         [CommandOption("--config <FILE>")]
-        [Description("JSON file with the same keys as these flags (data, model, loss, epochs, batch-size, seed, device, dtype, out, keep, image-size, channels); flags override it.")]
+        [Description("JSON file with the same keys as these flags (data, model, loss, epochs, batch-size, seed, device, dtype, out, keep, image-size, channels), such as a run's own run.json; flags override it.")]
         public string? Config { get; init; }
 
         [CommandOption("--resume <DIR>")]
@@ -88,13 +90,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
         public override ValidationResult Validate()
         {
+            // The run settings' own checks (ranges, names) are RunConfiguration.Validate's; these are the CLI's.
             if (Epochs is <= 0) return ValidationResult.Error($"--epochs must be positive (got {Epochs}).");
-            if (BatchSize is <= 0) return ValidationResult.Error($"--batch-size must be positive (got {BatchSize}).");
-            if (Seed is < 0) return ValidationResult.Error($"--seed must be zero or positive (got {Seed}).");
-            if (Keep is <= 0) return ValidationResult.Error($"--keep must be positive (got {Keep}).");
             if (Threads is <= 0) return ValidationResult.Error($"--threads must be positive (got {Threads}).");
-            if (ImageSize is < 8 or > 4096) return ValidationResult.Error($"--image-size must be from 8 to 4096 pixels (got {ImageSize}).");
-            if (Channels is not (null or 1 or 3)) return ValidationResult.Error($"--channels must be 1 (gray) or 3 (colour) (got {Channels}).");
             if (Quiet && Verbose) return ValidationResult.Error("--quiet and --verbose cannot be used together.");
             if (Config is not null && !File.Exists(Config)) return ValidationResult.Error($"Config file '{Config}' does not exist.");
             if (Resume is not null && !Directory.Exists(Resume)) return ValidationResult.Error($"--resume folder '{Resume}' does not exist.");
@@ -107,48 +105,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         var verbosity = settings.Quiet ? Verbosity.Quiet : settings.Verbose ? Verbosity.Verbose : Verbosity.Normal;
-        return settings.Resume is null
-            ? new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Start(Merge(settings))
-            : new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream).Resume(settings.Resume, settings.Epochs, ResumeOverrides(settings));
-    }
-
-    /// <summary>Defaults, then the config file, then the flags.</summary>
-    private static RunOptions Merge(Settings s)
-    {
-        var options = new RunOptions();
-        if (s.Config is not null) options = RunOptions.Load(s.Config, options);
-        return options with
-        {
-            Data = s.Data ?? options.Data,
-            Model = s.Model ?? options.Model,
-            Loss = s.Loss ?? options.Loss,
-            Epochs = s.Epochs ?? options.Epochs,
-            BatchSize = s.BatchSize ?? options.BatchSize,
-            Seed = s.Seed ?? options.Seed,
-            Device = s.Device ?? options.Device,
-            Dtype = s.Dtype ?? options.Dtype,
-            Out = s.Out ?? options.Out,
-            Keep = s.Keep ?? options.Keep,
-            ImageSize = s.ImageSize ?? options.ImageSize,
-            Channels = s.Channels ?? options.Channels,
-        };
-    }
-
-    /// <summary>Flags given with --resume: those that would change the run are refused by <see cref="TrainingRun.Resume"/> unless equal.</summary>
-    private static Dictionary<string, string> ResumeOverrides(Settings s)
-    {
-        var given = new Dictionary<string, string>();
-        if (s.Data is not null) given["data"] = s.Data;
-        if (s.Model is not null) given["model"] = s.Model;
-        if (s.Loss is not null) given["loss"] = s.Loss;
-        if (s.BatchSize is not null) given["batch-size"] = s.BatchSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (s.Seed is not null) given["seed"] = s.Seed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (s.Out is not null) given["out"] = s.Out;
-        if (s.Device is not null) given["device"] = s.Device;
-        if (s.Dtype is not null) given["dtype"] = s.Dtype;
-        if (s.Keep is not null) given["keep"] = s.Keep.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (s.ImageSize is not null) given["image-size"] = s.ImageSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (s.Channels is not null) given["channels"] = s.Channels.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return given;
+        // Under mpirun every rank runs this command; the session joins them and stops them all if one fails.
+        using var session = new DistributedSession();
+        var run = new TrainingRun(AnsiConsole.Console, verbosity, settings.Download, settings.Threads, settings.Stream, session);
+        var flags = RunSettingFlags.Bind(settings);
+        return session.Execute(
+            () => settings.Resume is not null
+                ? run.Resume(settings.Resume, settings.Epochs, flags)
+                // Defaults, then the config file, then the flags.
+                : run.Start(settings.Config is null ? RunConfiguration.FromJson(new JsonObject(), overrides: flags) : RunConfiguration.Load(settings.Config, flags)),
+            verbosity == Verbosity.Verbose);
     }
 }

@@ -32,15 +32,15 @@ internal sealed class CheckpointSampleSource : ISampleSource
     {
         ArgumentNullException.ThrowIfNull(run);
         string description = string.Create(CultureInfo.InvariantCulture,
-            $"{DisplayPath.Of(run.CheckpointFile)} (epoch {run.Entry.Epoch}, model {run.Model}, data {run.Options.Data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
-        return new CheckpointSampleSource(run.Gan, description, RunFactory.ModesFor(run.Options.Data), run);
+            $"{DisplayPath.Of(run.CheckpointFile)} (epoch {run.Entry.Epoch}, model {run.Configuration.ModelOrDefault}, data {run.Configuration.Data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
+        return new CheckpointSampleSource(run.Gan, description, run.Configuration.TrueModes(), run);
     }
 
     /// <inheritdoc />
     public int LatentDim => gan.LatentDim;
 
     /// <inheritdoc />
-    public int? NumClasses => gan is ConditionalGanModel conditional ? conditional.NumClasses : null;
+    public int? NumClasses => gan.NumClasses > 0 ? gan.NumClasses : null;
 
     /// <inheritdoc />
     public IReadOnlyList<long> SampleShape { get; }
@@ -56,9 +56,7 @@ internal sealed class CheckpointSampleSource : ISampleSource
     {
         lock (gate)
         {
-            return gan is ConditionalGanModel conditional
-                ? conditional.GenerateFrom(latent, labels ?? throw new ArgumentNullException(nameof(labels)))
-                : gan.GenerateFrom(latent);
+            return gan.GenerateFrom(latent, labels);
         }
     }
 

@@ -1,3 +1,4 @@
+using Gan.Keras.Training;
 using System.Globalization;
 using Gan.Keras.Callbacks;
 using Spectre.Console;
@@ -14,7 +15,7 @@ internal sealed class LiveProgress : Callback
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
     private readonly IAnsiConsole console;
     private readonly ProgressContext progress;
-    private TrainingContext? context;
+    private ITrainingContext? context;
     private ProgressTask? task;
     private DateTime epochStart;
     private DateTime lastRefresh;
@@ -45,7 +46,7 @@ internal sealed class LiveProgress : Callback
             .Start(ctx => train(new LiveProgress(console, ctx)));
     }
 
-    public override void OnTrainBegin(TrainingContext context) => this.context = context;
+    public override void OnTrainBegin(ITrainingContext context) => this.context = context;
 
     public override void OnEpochBegin(int epoch)
     {

@@ -31,7 +31,7 @@ internal sealed class StopOnInterrupt : Callback, IDisposable
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         Announce();
-        if (requested && Model is not null) Model.StopTraining = true;
+        if (requested && Context is not null) Context.StopTraining = true;
     }
 
     public void Dispose() => Console.CancelKeyPress -= OnCancelKeyPress;

@@ -12,8 +12,6 @@ public sealed class BackupAndRestore : Callback
 {
     private readonly CheckpointManager manager;
     private readonly bool deleteCheckpoint;
-    private int epochs;
-    private long stepsPerEpoch;
 
     /// <summary>Initializes a new instance of the <see cref="BackupAndRestore"/> class.</summary>
     /// <param name="backupDirectory">Where the backup lives (one checkpoint, overwritten each epoch).</param>
@@ -27,38 +25,30 @@ public sealed class BackupAndRestore : Callback
     /// <summary>Gets the epoch training was restored at, or null when it started fresh.</summary>
     public int? RestoredEpoch { get; private set; }
 
-    /// <inheritdoc />
-    public override void OnTrainBegin(TrainingContext context)
+    /// <summary>Restores the backup, when there is one, through the one resume path (<see cref="ITrainingContext.Resume"/>).</summary>
+    public override void OnTrainBegin(ITrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        epochs = context.Epochs;
-        stepsPerEpoch = context.StepsPerEpoch;
+        RestoredEpoch = null;
+        if (!CheckpointManager.Exists(manager.Directory)) return;
+        using var checkpoint = manager.LoadLatest();
+        context.Resume(checkpoint);
+        RestoredEpoch = checkpoint.Epoch;
     }
 
     /// <inheritdoc />
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        var model = Model ?? throw new InvalidOperationException("BackupAndRestore is used outside GanModel.Fit().");
-        if (model.StopTraining) return;
-        using var checkpoint = TrainingCheckpoint.Capture(model, epoch + 1, (epoch + 1) * stepsPerEpoch);
+        var context = Context ?? throw new InvalidOperationException("BackupAndRestore is used outside GanModel.Fit().");
+        if (context.StopTraining) return;
+        using var checkpoint = context.Capture(epoch + 1, (epoch + 1) * context.StepsPerEpoch);
         manager.Save(checkpoint);
     }
 
     /// <inheritdoc />
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        bool completed = Model is not null && !Model.StopTraining && manager.Latest?.Epoch >= epochs;
+        bool completed = Context is { StopTraining: false } context && manager.Latest?.Epoch >= context.Epochs;
         if (deleteCheckpoint && completed && Directory.Exists(manager.Directory)) Directory.Delete(manager.Directory, recursive: true);
-    }
-
-    internal override int? RestoreBeforeTraining()
-    {
-        RestoredEpoch = null;
-        if (!CheckpointManager.Exists(manager.Directory)) return null;
-        var model = Model ?? throw new InvalidOperationException("BackupAndRestore is used outside GanModel.Fit().");
-        using var checkpoint = manager.LoadLatest();
-        checkpoint.RestoreInto(model);
-        RestoredEpoch = checkpoint.Epoch;
-        return checkpoint.Epoch;
     }
 }

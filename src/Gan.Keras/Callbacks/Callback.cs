@@ -1,26 +1,27 @@
-using Gan.Keras.Models;
+using Gan.Keras.Training;
 
 namespace Gan.Keras.Callbacks;
 
 /// <summary>
-/// Hooks into <see cref="GanModel.Fit"/>, with Keras's names. Per epoch, logs hold the means of the logged values
+/// Hooks into <see cref="Models.GanModel.Fit"/>, with Keras's names. Per epoch, logs hold the means of the logged values
 /// (<c>d_loss</c>, <c>g_loss</c>, <c>d_real</c>, <c>d_fake</c>, ...) as plain numbers; per batch, a
 /// <see cref="BatchLogs"/> keeps the step's values on the device until a callback reads them, so that an epoch runs
 /// without waiting for the device unless someone looks.
 /// </summary>
 public abstract class Callback
 {
-    /// <summary>Gets the model being trained; set before <see cref="OnTrainBegin"/>.</summary>
-    public GanModel? Model { get; internal set; }
+    /// <summary>Gets the run being trained; set before <see cref="OnTrainBegin"/>, null outside <c>Fit</c>.</summary>
+    public ITrainingContext? Context { get; internal set; }
 
     /// <summary>
-    /// Called by <see cref="GanModel.Fit"/> before <see cref="OnTrainBegin"/>: a callback that restores an interrupted
-    /// run (<see cref="BackupAndRestore"/>) returns the epoch to continue at; others return null.
+    /// Gets a value indicating whether a data-parallel <see cref="Models.GanModel.Fit"/> runs this callback on every rank
+    /// (callbacks that change training, such as <see cref="LearningRateScheduler"/>, which every rank must apply alike);
+    /// false, the default, runs it on rank 0 only (callbacks that write files or print, which rank 0 does for the run).
     /// </summary>
-    internal virtual int? RestoreBeforeTraining() => null;
+    public virtual bool RunsOnEveryRank => false;
 
-    /// <summary>Called once before the first epoch.</summary>
-    public virtual void OnTrainBegin(TrainingContext context) { }
+    /// <summary>Called once before the first epoch (the same object as <see cref="Context"/>). A callback that restores an interrupted run calls <see cref="ITrainingContext.Resume"/> here.</summary>
+    public virtual void OnTrainBegin(ITrainingContext context) { }
 
     /// <summary>Called once after the last epoch (also when training stops early).</summary>
     public virtual void OnTrainEnd(IReadOnlyDictionary<string, double> logs) { }
@@ -41,10 +42,3 @@ public abstract class Callback
     /// </summary>
     public virtual void OnBatchEnd(int batch, BatchLogs logs) { }
 }
-
-/// <summary>What a training run looks like, given to <see cref="Callback.OnTrainBegin"/>.</summary>
-/// <param name="Epochs">The epoch index to stop before (the total, as Keras's <c>epochs</c>).</param>
-/// <param name="InitialEpoch">The first epoch index of this run (non-zero when resuming).</param>
-/// <param name="StepsPerEpoch">Batches per epoch.</param>
-/// <param name="BatchSize">Examples per batch.</param>
-public sealed record TrainingContext(int Epochs, int InitialEpoch, long StepsPerEpoch, int BatchSize);

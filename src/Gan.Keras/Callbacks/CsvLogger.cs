@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gan.Keras.Training;
 
 namespace Gan.Keras.Callbacks;
 
@@ -11,6 +12,7 @@ public sealed class CsvLogger : Callback
     private readonly string separator;
     private readonly bool append;
     private List<string>? keys;
+    private bool prepared;
 
     /// <summary>Initializes a new instance of the <see cref="CsvLogger"/> class.</summary>
     /// <param name="filename">The CSV file.</param>
@@ -63,10 +65,19 @@ public sealed class CsvLogger : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(TrainingContext context)
+    public override void OnTrainBegin(ITrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         keys = null;
+        prepared = false;
+    }
+
+    /// <summary>Prepares the file before the first epoch: by then a callback that resumes the run has moved <see cref="ITrainingContext.InitialEpoch"/>, whatever the callbacks' order.</summary>
+    public override void OnEpochBegin(int epoch)
+    {
+        if (prepared) return;
+        prepared = true;
+        var context = Context ?? throw new InvalidOperationException("CsvLogger is used outside GanModel.Fit().");
         if (!append || !File.Exists(Filename))
         {
             WriteAllText(string.Empty);

@@ -1,8 +1,6 @@
-using Gan.Keras.Models;
-
 namespace Gan.Keras.Callbacks;
 
-/// <summary>Records each epoch's mean logs, as Keras's <c>History</c>; <see cref="GanModel.Fit"/> returns one.</summary>
+/// <summary>Records each epoch's mean logs, as Keras's <c>History</c>; <see cref="Models.GanModel.Fit"/> returns one.</summary>
 public sealed class History : Callback
 {
     private readonly Dictionary<string, List<double>> values = new();

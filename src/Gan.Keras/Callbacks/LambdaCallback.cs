@@ -1,9 +1,10 @@
+using Gan.Keras.Training;
 namespace Gan.Keras.Callbacks;
 
 /// <summary>A callback made of delegates, as Keras's <c>LambdaCallback</c>: pass only the hooks you need.</summary>
 public sealed class LambdaCallback : Callback
 {
-    private readonly Action<TrainingContext>? onTrainBegin;
+    private readonly Action<ITrainingContext>? onTrainBegin;
     private readonly Action<IReadOnlyDictionary<string, double>>? onTrainEnd;
     private readonly Action<int>? onEpochBegin;
     private readonly Action<int, IReadOnlyDictionary<string, double>>? onEpochEnd;
@@ -18,7 +19,7 @@ public sealed class LambdaCallback : Callback
     /// <param name="onBatchBegin">Called with the batch index before each step.</param>
     /// <param name="onBatchEnd">Called with the batch index and the step's logs.</param>
     public LambdaCallback(
-        Action<TrainingContext>? onTrainBegin = null,
+        Action<ITrainingContext>? onTrainBegin = null,
         Action<IReadOnlyDictionary<string, double>>? onTrainEnd = null,
         Action<int>? onEpochBegin = null,
         Action<int, IReadOnlyDictionary<string, double>>? onEpochEnd = null,
@@ -34,7 +35,7 @@ public sealed class LambdaCallback : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(TrainingContext context) => onTrainBegin?.Invoke(context);
+    public override void OnTrainBegin(ITrainingContext context) => onTrainBegin?.Invoke(context);
 
     /// <inheritdoc />
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs) => onTrainEnd?.Invoke(logs);

@@ -16,7 +16,6 @@ public sealed class ModelCheckpoint : Callback
     private readonly torch.Tensor? fixedNoise;
     private readonly IReadOnlyDictionary<string, string>? metadata;
     private readonly Action<string>? log;
-    private TrainingContext? context;
 
     /// <summary>Initializes a new instance of the <see cref="ModelCheckpoint"/> class.</summary>
     /// <param name="directory">The checkpoint folder.</param>
@@ -41,18 +40,14 @@ public sealed class ModelCheckpoint : Callback
     /// <summary>Gets the last checkpoint saved by this callback, or null.</summary>
     public CheckpointEntry? LastSaved { get; private set; }
 
-    /// <inheritdoc />
-    public override void OnTrainBegin(TrainingContext context) => this.context = context;
-
-    /// <summary>Saves a checkpoint after every <c>every</c>-th epoch and the last one. An epoch cut short by <see cref="Models.GanModel.StopTraining"/> is not saved: it did not complete.</summary>
+    /// <summary>Saves a checkpoint after every <c>every</c>-th epoch and the last one. An epoch cut short by <see cref="Training.GanTrainer.StopTraining"/> is not saved: it did not complete.</summary>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        var model = Model ?? throw new InvalidOperationException("ModelCheckpoint is used outside GanModel.Fit().");
-        var run = context ?? throw new InvalidOperationException("ModelCheckpoint.OnTrainBegin was not called.");
-        if (model.StopTraining) return;
+        var run = Context ?? throw new InvalidOperationException("ModelCheckpoint is used outside GanModel.Fit().");
+        if (run.StopTraining) return;
         int completed = epoch + 1;
         if (completed % every != 0 && completed != run.Epochs) return;
-        using var checkpoint = TrainingCheckpoint.Capture(model, completed, completed * run.StepsPerEpoch, fixedNoise, metadata);
+        using var checkpoint = run.Capture(completed, completed * run.StepsPerEpoch, fixedNoise, metadata);
         log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"Saving checkpoint for epoch {completed} in {Manager.Directory}"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         LastSaved = Manager.Save(checkpoint);

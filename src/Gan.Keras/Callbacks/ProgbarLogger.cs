@@ -1,3 +1,4 @@
+using Gan.Keras.Training;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -16,7 +17,7 @@ public sealed class ProgbarLogger : Callback
     private readonly bool interactive;
     private readonly Stopwatch epochClock = new();
     private TimeSpan lastDraw;
-    private TrainingContext? context;
+    private ITrainingContext? context;
     private int epoch;
 
     /// <summary>Initializes a new instance of the <see cref="ProgbarLogger"/> class.</summary>
@@ -52,7 +53,7 @@ public sealed class ProgbarLogger : Callback
     }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(TrainingContext context) => this.context = context;
+    public override void OnTrainBegin(ITrainingContext context) => this.context = context;
 
     /// <inheritdoc />
     public override void OnEpochBegin(int epoch)

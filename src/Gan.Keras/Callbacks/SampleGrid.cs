@@ -59,9 +59,11 @@ public sealed class SampleGrid : Callback, IDisposable
     /// <inheritdoc />
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        var model = Model ?? throw new InvalidOperationException("SampleGrid is used outside GanModel.Fit().");
+        var context = Context ?? throw new InvalidOperationException("SampleGrid is used outside GanModel.Fit().");
         if ((epoch + 1) % every != 0) return;
-        byte[] png = SamplePicture.Render(model, noise, modes, string.Create(CultureInfo.InvariantCulture, $"Generated samples, epoch {epoch + 1}"));
+        // Generating makes intermediate activations: they die with this scope (the result is plain bytes).
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        byte[] png = SamplePicture.Render(context.Generate(noise), modes, string.Create(CultureInfo.InvariantCulture, $"Generated samples, epoch {epoch + 1}"));
         AtomicFile.WriteAllBytes(Path.Combine(Directory, FileName(epoch)), png);
         AtomicFile.WriteAllBytes(LatestPath, png);
     }

@@ -41,7 +41,7 @@ public sealed class TensorBoard : Callback, IDisposable
     public string? EventFilePath { get; private set; }
 
     /// <inheritdoc />
-    public override void OnTrainBegin(TrainingContext context)
+    public override void OnTrainBegin(ITrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         writer?.Dispose();
@@ -69,8 +69,9 @@ public sealed class TensorBoard : Callback, IDisposable
         WritePendingSteps();
         step = (epoch + 1) * stepsPerEpoch;
         foreach (var (key, value) in logs) writer.WriteScalar("epoch_" + key, value, epoch);
-        if (noise is not null && Model is not null)
-            writer.WriteImage("samples", SamplePicture.Render(Model, noise, modes), epoch);
+        if (noise is not null && Context is not null)
+            using (TorchSharp.torch.NewDisposeScope())
+                writer.WriteImage("samples", SamplePicture.Render(Context.Generate(noise), modes), epoch);
         writer.Flush();
     }
 

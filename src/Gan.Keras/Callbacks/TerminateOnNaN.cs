@@ -39,7 +39,7 @@ public sealed class TerminateOnNaN : Callback
             TerminatedAt = (epoch, batch, key);
             string when = checkEvery == 1 ? $"batch {batch}" : $"batch {batch} (or up to {checkEvery - 1} batches before)";
             Warnings.Emit($"Epoch {epoch}, {when}: invalid {key} ({value}), terminating training. Lower the learning rate or check the data for NaN.");
-            if (Model is not null) Model.StopTraining = true;
+            if (Context is not null) Context.StopTraining = true;
             return;
         }
     }

@@ -60,8 +60,13 @@ public static class Cifar10
     internal static void ReadFile(string path, int maxRecords, List<byte[]> pixels, List<long> labels)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz) or use --download.", path);
-        var bytes = File.ReadAllBytes(path);
+            throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz), or load it through DatasetCatalog with DatasetOptions.Download set.", path);
+        ReadRecords(File.ReadAllBytes(path), path, maxRecords, pixels, labels);
+    }
+
+    /// <summary>Reads records from a file's bytes, validating the length and every label; <paramref name="path"/> names the file in errors.</summary>
+    internal static void ReadRecords(byte[] bytes, string path, int maxRecords, List<byte[]> pixels, List<long> labels)
+    {
         CheckLength(path, bytes.Length);
         int records = Math.Min(bytes.Length / RecordLength, maxRecords);
         for (int r = 0; r < records; r++)
@@ -92,7 +97,7 @@ public static class Cifar10
         foreach (var candidate in new[] { directory, Path.Combine(directory, "cifar-10-batches-bin") })
             if (File.Exists(Path.Combine(candidate, first))) return candidate;
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"CIFAR-10 folder '{directory}' does not exist. Point to the cifar-10-batches-bin folder, or download it with --download.");
-        throw new FileNotFoundException($"'{directory}' holds no '{first}' (nor cifar-10-batches-bin/{first}). Point to the cifar-10-batches-bin folder of the binary version, or download it with --download.", Path.Combine(directory, first));
+            throw new DirectoryNotFoundException($"CIFAR-10 folder '{directory}' does not exist. Point to the cifar-10-batches-bin folder, or download it (DatasetOptions.Download).");
+        throw new FileNotFoundException($"'{directory}' holds no '{first}' (nor cifar-10-batches-bin/{first}). Point to the cifar-10-batches-bin folder of the binary version, or download it (DatasetOptions.Download).", Path.Combine(directory, first));
     }
 }

@@ -47,6 +47,44 @@ public abstract class Dataset : IDisposable
         return IterateBatches(batchSize, shuffle, generator, dropRemainder);
     }
 
+    /// <summary>
+    /// Draws an epoch's order of all example indices as <see cref="GetBatches"/> does when the epoch starts: a
+    /// permutation from <paramref name="generator"/> when shuffling, else 0, 1, 2, …; so the generator advances exactly
+    /// as in a <see cref="GetBatches"/> epoch.
+    /// </summary>
+    /// <param name="shuffle">Whether to shuffle.</param>
+    /// <param name="generator">The random generator of the shuffle; the global one when null.</param>
+    public long[] DrawOrder(bool shuffle, torch.Generator? generator = null)
+    {
+        if (!shuffle)
+        {
+            var identity = new long[Count];
+            for (long i = 0; i < identity.LongLength; i++) identity[i] = i;
+            return identity;
+        }
+        using var permutation = torch.randperm(Count, generator: generator);
+        return permutation.data<long>().ToArray();
+    }
+
+    /// <summary>
+    /// Yields batches of the given examples in the given order (a rank's shard of an epoch, see
+    /// <c>Training.Distributed.EpochShard</c>): batch b holds <c>indices[b·batchSize .. (b + 1)·batchSize)</c>; a last,
+    /// smaller batch is dropped. New CPU tensors, owned by the caller, as <see cref="GetBatches"/> yields.
+    /// </summary>
+    /// <param name="indices">Example indices, each in [0, <see cref="Count"/>).</param>
+    /// <param name="batchSize">Examples per batch; positive.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the dataset.</exception>
+    public IEnumerable<Batch> GetBatchesOf(IReadOnlyList<long> indices, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var copy = indices.ToArray();
+        foreach (long index in copy)
+            if (index < 0 || index >= Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), index, $"Example index {index} is outside dataset '{Name}' ({Count} examples).");
+        return IterateIndices(copy, batchSize);
+    }
+
     /// <summary>Releases the dataset's tensors, files and threads.</summary>
     public void Dispose()
     {
@@ -60,6 +98,17 @@ public abstract class Dataset : IDisposable
     /// <param name="generator">The random generator of the shuffle, or null for the global one.</param>
     /// <param name="dropRemainder">Whether to drop a last, smaller batch.</param>
     protected abstract IEnumerable<Batch> IterateBatches(int batchSize, bool shuffle, torch.Generator? generator, bool dropRemainder);
+
+    /// <summary>
+    /// Yields whole batches of the given examples in order, once the indices are checked (see
+    /// <see cref="GetBatchesOf"/>). The default throws; the kinds of dataset that can read
+    /// chosen examples (<see cref="InMemoryDataset"/>, <see cref="StreamingDataset"/>) override it.
+    /// </summary>
+    /// <param name="indices">Example indices in [0, <see cref="Count"/>), in training order.</param>
+    /// <param name="batchSize">Examples per batch; positive.</param>
+    /// <exception cref="NotSupportedException">This kind of dataset cannot read chosen examples.</exception>
+    protected virtual IEnumerable<Batch> IterateIndices(long[] indices, int batchSize) =>
+        throw new NotSupportedException($"Dataset '{Name}' ({GetType().Name}) cannot read chosen examples, which data-parallel training needs (each rank reads its own shard). Use an InMemoryDataset or a StreamingDataset, or override IterateIndices.");
 
     /// <summary>Releases resources.</summary>
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>

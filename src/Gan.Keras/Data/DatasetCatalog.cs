@@ -135,7 +135,7 @@ public static class DatasetCatalog
             else if (Mnist.HasSplit(directory, "t10k"))
             {
                 split = "t10k";
-                Warnings.Emit($"'{directory}' has no {remote.Name} training split; using the t10k test split ({remote.Name}:{directory}). Download the training split with --download.");
+                Warnings.Emit($"'{directory}' has no {remote.Name} training split; using the t10k test split ({remote.Name}:{directory}). Download the training split (DatasetOptions.Download).");
             }
             else split = "train";
         }
@@ -146,7 +146,7 @@ public static class DatasetCatalog
             if (!options.Download)
                 throw new FileNotFoundException(
                     $"{remote.Name} ({split}) is not in '{directory}': expected {split}-images-idx3-ubyte[.gz] and {split}-labels-idx1-ubyte[.gz]. " +
-                    $"Download it with --download (from {options.Mirror ?? remote.DefaultMirror}), or point to a folder with {remote.Name}:/path.",
+                    $"Download it (DatasetOptions.Download, from {options.Mirror ?? remote.DefaultMirror}), or point to a folder with {remote.Name}:/path.",
                     Path.Combine(directory, $"{split}-images-idx3-ubyte.gz"));
             Download(remote.Name, split, directory, options);
         }
@@ -163,7 +163,7 @@ public static class DatasetCatalog
         {
             if (!options.Download)
                 throw new FileNotFoundException(
-                    $"CIFAR-10 ({split}) is not in '{directory}': expected {Cifar10Archive.FolderName}/{first}. Download it with --download (162 MB from {options.Mirror ?? RemoteDatasets.Cifar10.DefaultMirror}), or point to the folder with cifar10:/path.",
+                    $"CIFAR-10 ({split}) is not in '{directory}': expected {Cifar10Archive.FolderName}/{first}. Download it (DatasetOptions.Download: 162 MB from {options.Mirror ?? RemoteDatasets.Cifar10.DefaultMirror}), or point to the folder with cifar10:/path.",
                     Path.Combine(directory, Cifar10Archive.FolderName, first));
             Download("cifar10", split, directory, options);
         }

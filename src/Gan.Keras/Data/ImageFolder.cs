@@ -31,7 +31,7 @@ public static class ImageFolder
     /// <param name="size">When given, every image is resized to <c>size × size</c>; otherwise all images must have the same size.</param>
     /// <param name="flatten">Whether images are flattened to <c>[channels · height · width]</c>.</param>
     /// <param name="limit">Optional number of images to keep (classes in order, files in ordinal order).</param>
-    /// <exception cref="InvalidDataException">A file cannot be decoded, or sizes differ without <paramref name="size"/>; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">A file cannot be decoded (corrupt, truncated, or declaring more pixels than its length can hold), or sizes differ without <paramref name="size"/>; the message names the file.</exception>
     public static InMemoryDataset Load(string directory, int channels = 3, int? size = null, bool flatten = false, int? limit = null)
     {
         var (name, files) = ListFiles(directory, channels, size, limit);
@@ -76,20 +76,67 @@ public static class ImageFolder
     private static IEnumerable<string> ImageFiles(string directory) =>
         Directory.EnumerateFiles(directory).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()));
 
+    /// <summary>
+    /// Gets the most pixels a file of these bytes can hold, so that a corrupt header is refused before any pixel memory
+    /// is allocated. Deflate expands at most 1,032:1, so a PNG holds at most 8 × 1,032 / (bits per pixel, from its IHDR)
+    /// pixels per byte; a Huffman-coded JPEG spends at least one bit on every 8×8 block's DC coefficient, so holds at most
+    /// 512 pixels per byte (libjpeg fills the rows of a truncated JPEG with grey and Skia reports success, so this bound is
+    /// what refuses a JPEG whose frame size was inflated); other formats get the PNG bound for one bit per pixel.
+    /// </summary>
+    internal static long MaxPixels(ReadOnlySpan<byte> bytes, SKEncodedImageFormat format)
+    {
+        long perByte = 8 * 1032;
+        if (format == SKEncodedImageFormat.Jpeg)
+        {
+            perByte = 512;
+        }
+        else if (format == SKEncodedImageFormat.Png && bytes.Length >= 26 && bytes[12..16].SequenceEqual("IHDR"u8))
+        {
+            // IHDR: width, height, bit depth (byte 24), colour type (byte 25): gray 0, RGB 2, palette 3, gray+alpha 4, RGBA 6.
+            int channels = bytes[25] switch { 2 => 3, 4 => 2, 6 => 4, _ => 1 };
+            perByte = 8 * 1032 / Math.Max(1, bytes[24] * channels);
+        }
+        return perByte * bytes.Length;
+    }
+
     /// <summary>Decodes a PNG or JPEG as RGBA, resized to <c>size × size</c> when given.</summary>
+    /// <exception cref="InvalidDataException">The file cannot be read or decoded, is truncated, or declares more pixels than its length can hold; the message names the file.</exception>
     internal static SKBitmap Decode(string path, int? size)
     {
-        SKBitmap? decoded;
+        byte[] bytes;
         try
         {
-            decoded = SKBitmap.Decode(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is ArgumentException or IOException)
         {
             throw new InvalidDataException($"Image '{path}' cannot be read: {ex.Message}", ex);
         }
-        if (decoded is null)
-            throw new InvalidDataException($"Image '{path}' is not a PNG or JPEG that SkiaSharp can decode (corrupt or truncated file?).");
+        return Decode(bytes, path, size);
+    }
+
+    /// <summary>Decodes a PNG or JPEG file's bytes as RGBA; <paramref name="path"/> names the file in errors.</summary>
+    /// <exception cref="InvalidDataException">The bytes cannot be decoded, are truncated, or declare more pixels than their length can hold; the message names the file.</exception>
+    internal static SKBitmap Decode(byte[] bytes, string path, int? size)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidDataException($"Image '{path}' is not a PNG or JPEG that SkiaSharp can decode (corrupt or truncated file?).");
+        // As SKBitmap.Decode does: premultiplied alpha, no colour space.
+        var info = codec.Info;
+        if (info.AlphaType == SKAlphaType.Unpremul) info.AlphaType = SKAlphaType.Premul;
+        info.ColorSpace = null;
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width <= 0 || info.Height <= 0 || pixels > MaxPixels(bytes, codec.EncodedFormat) || pixels > int.MaxValue / 4)
+            throw new InvalidDataException($"Image '{path}' declares {info.Width}×{info.Height} pixels in its header, more than its {bytes.Length} bytes can hold: the header is corrupt.");
+        var decoded = new SKBitmap(info);
+        var result = codec.GetPixels(info, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            // SKBitmap.Decode keeps IncompleteInput, the undecoded rows left blank; a truncated image is corrupt data here.
+            decoded.Dispose();
+            throw new InvalidDataException($"Image '{path}' cannot be decoded ({result}): the file is truncated or corrupt.");
+        }
         // Normalise to RGBA so pixels read the same whatever the file's colour type (gray, palette, BGRA).
         var rgba = new SKBitmap(new SKImageInfo(size ?? decoded.Width, size ?? decoded.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using (decoded)

@@ -67,6 +67,18 @@ public sealed class InMemoryDataset : Dataset
     }
 
     /// <inheritdoc />
+    protected override IEnumerable<Batch> IterateIndices(long[] indices, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        long batches = indices.LongLength / batchSize;
+        for (long b = 0; b < batches; b++)
+        {
+            using var index = torch.tensor(indices.AsSpan((int)(b * batchSize), batchSize).ToArray());
+            yield return new Batch(Features.index_select(0, index), Labels?.index_select(0, index));
+        }
+    }
+
+    /// <inheritdoc />
     protected override IEnumerable<Batch> IterateBatches(int batchSize, bool shuffle, torch.Generator? generator, bool dropRemainder)
     {
         // The order is drawn when the epoch starts, so the random stream does not depend on how far it is consumed.

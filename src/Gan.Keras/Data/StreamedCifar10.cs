@@ -38,7 +38,7 @@ public sealed class StreamedCifar10 : StreamingDataset
                 if (count >= (limit ?? long.MaxValue)) break;
                 string path = Path.Combine(folder, file);
                 if (!File.Exists(path))
-                    throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz) or use --download.", path);
+                    throw new FileNotFoundException($"CIFAR-10 file '{path}' does not exist. Download the binary version (cifar-10-binary.tar.gz), or load it through DatasetCatalog with DatasetOptions.Download set.", path);
                 long length = new FileInfo(path).Length;
                 Cifar10.CheckLength(path, length);
                 files.Add((File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess), path, count));

@@ -55,8 +55,9 @@ public sealed class StreamedIdx : StreamingDataset
                 throw new InvalidDataException($"'{path}' is not an IDX file of 3-D unsigned bytes: its first 4 bytes (magic number) should be 00 00 08 03.");
             int count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
             int rows = BinaryPrimitives.ReadInt32BigEndian(header[8..]), columns = BinaryPrimitives.ReadInt32BigEndian(header[12..]);
-            long expected = HeaderLength + (long)count * rows * columns;
-            if (count <= 0 || rows <= 0 || columns <= 0 || length != expected)
+            // Int128: three int32 dimensions overflow a long, and a wrapped product could match a short file's length.
+            Int128 expected = HeaderLength + (Int128)count * rows * columns;
+            if (count <= 0 || rows <= 0 || columns <= 0 || (long)rows * columns > int.MaxValue || length != expected)
                 throw new InvalidDataException($"'{path}' declares {count} images of {rows}×{columns} ({expected} bytes with the header) but is {length} bytes (truncated or corrupt).");
             if (labelShape[0] != count)
                 throw new InvalidDataException($"'{path}' holds {count} images but '{labelPath}' holds {labelShape[0]} labels.");

@@ -28,7 +28,7 @@ public sealed class StreamedImageFolder : StreamingDataset
     /// <param name="limit">Optional number of images to keep (classes in order, files in ordinal order).</param>
     /// <param name="prefetch">Batches decoded ahead.</param>
     /// <param name="workers">Decoding threads; by default the processor count.</param>
-    /// <exception cref="InvalidDataException">The folder has no images, or (while streaming) a file cannot be decoded or has another size; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The folder has no images, or (the first image now, the others while streaming) a file cannot be decoded (corrupt, truncated, or declaring more pixels than its length can hold) or has another size; the message names the file.</exception>
     public static StreamedImageFolder Open(string directory, int channels = 3, int? size = null, bool flatten = false, int? limit = null, int prefetch = 2, int? workers = null)
     {
         var (name, files) = ImageFolder.ListFiles(directory, channels, size, limit);

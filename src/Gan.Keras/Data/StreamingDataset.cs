@@ -74,7 +74,19 @@ public abstract class StreamingDataset : Dataset
             using var permutation = torch.randperm(Count, generator: generator);
             order = permutation.data<long>().ToArray();
         }
-        long batches = BatchCount(batchSize, dropRemainder);
+        foreach (var batch in Decode(order, Count, batchSize, BatchCount(batchSize, dropRemainder))) yield return batch;
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<Batch> IterateIndices(long[] indices, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return Decode(indices, indices.LongLength, batchSize, indices.LongLength / batchSize);
+    }
+
+    /// <summary>Decodes <paramref name="batches"/> batches of examples <c>order[i]</c> (or <c>i</c> without an order), i &lt; <paramref name="count"/>, on worker threads, a few batches ahead.</summary>
+    private IEnumerable<Batch> Decode(long[]? order, long count, int batchSize, long batches)
+    {
         var queue = Channel.CreateBounded<(float[] Pixels, long[] Labels)>(new BoundedChannelOptions(Prefetch) { SingleReader = true, SingleWriter = true });
         using var cancel = new CancellationTokenSource();
         var producer = Task.Run(async () =>
@@ -84,7 +96,7 @@ public abstract class StreamingDataset : Dataset
                 for (long b = 0; b < batches; b++)
                 {
                     long start = b * batchSize;
-                    int n = (int)(Math.Min(start + batchSize, Count) - start);
+                    int n = (int)(Math.Min(start + batchSize, count) - start);
                     var pixels = new float[(long)n * elementSize];
                     var labels = new long[n];
                     Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Workers, CancellationToken = cancel.Token }, i =>

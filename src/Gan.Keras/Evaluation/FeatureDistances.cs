@@ -10,7 +10,7 @@ namespace Gan.Keras.Evaluation;
 /// </summary>
 public static class FeatureDistances
 {
-    /// <summary>Evaluates a GAN's generator against real images, with <see cref="ImageEvaluationOptions.SampleBudget"/> samples from seeded latents (a <see cref="ConditionalGanModel"/> cycles through its classes).</summary>
+    /// <summary>Evaluates a GAN's generator against real images, with <see cref="ImageEvaluationOptions.SampleBudget"/> samples from seeded latents (a conditional model cycles through its classes).</summary>
     /// <param name="gan">The GAN whose generator is evaluated.</param>
     /// <param name="realImages">Real images <c>[n, ...]</c>; the first min(n, budget) are the reference.</param>
     /// <param name="extractor">The feature network.</param>
@@ -29,10 +29,10 @@ public static class FeatureDistances
         var (fake, _) = ImageEvaluator.Activations(extractor, (start, n) =>
         {
             using var latent = torch.randn(new long[] { n, gan.LatentDim }, generator: generator);
-            if (gan is not ConditionalGanModel conditional) return gan.GenerateFrom(latent);
+            if (gan.NumClasses == 0) return gan.GenerateFrom(latent);
             // A conditional generator draws every class in turn, so the samples are class-balanced.
-            using var labels = torch.arange(start, start + n, dtype: torch.int64).remainder(conditional.NumClasses);
-            return conditional.GenerateFrom(latent, labels);
+            using var labels = torch.arange(start, start + n, dtype: torch.int64).remainder(gan.NumClasses);
+            return gan.GenerateFrom(latent, labels);
         }, options.SampleBudget, options.BatchSize, "generated features", progress);
         return Compare(extractor.Name, real, fake, options, clock);
     }

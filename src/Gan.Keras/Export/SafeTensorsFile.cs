@@ -14,6 +14,9 @@ public static class SafeTensorsFile
 {
     private const long MaxHeaderBytes = 100_000_000;
 
+    // A key given twice is corrupt, not "the last one wins": JsonObject would throw ArgumentException for it later.
+    private static readonly JsonDocumentOptions HeaderOptions = new() { AllowDuplicateProperties = false };
+
     private static readonly Dictionary<string, (torch.ScalarType Type, int Size)> DTypes = new()
     {
         ["F32"] = (torch.ScalarType.Float32, 4),
@@ -71,21 +74,29 @@ public static class SafeTensorsFile
     }
 
     /// <summary>Reads every tensor (on CPU) and the metadata.</summary>
-    /// <exception cref="InvalidDataException">The file is not valid safetensors; the message names the file and the offending field or offset.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors (whatever its bytes: truncated, a header length or offsets past the end, malformed or duplicated JSON keys, negative or overflowing shapes); the message names the file and the offending field or offset. No tensor is left allocated.</exception>
     public static (Dictionary<string, torch.Tensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Safetensors file '{path}' does not exist.", path);
-        byte[] bytes = File.ReadAllBytes(path);
+        return Load(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads every tensor and the metadata from a file's bytes; <paramref name="path"/> names the file in errors.</summary>
+    internal static (Dictionary<string, torch.Tensor> Tensors, Dictionary<string, string> Metadata) Load(byte[] bytes, string path)
+    {
         if (bytes.Length < 8)
             throw new InvalidDataException($"'{path}' is not a safetensors file: {bytes.Length} bytes, shorter than the 8-byte header length.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderBytes || (long)headerLength > bytes.Length - 8)
             throw new InvalidDataException($"'{path}' is not a valid safetensors file: header length {headerLength} at byte 0 exceeds the file ({bytes.Length} bytes).");
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.AsSpan(8, (int)headerLength)))
+            throw new InvalidDataException($"'{path}' has a corrupt safetensors header: bytes 8..{8 + (long)headerLength} are not valid UTF-8 JSON.");
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))?.AsObject() ?? throw new JsonException("empty header");
+            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength), documentOptions: HeaderOptions)?.AsObject() ?? throw new JsonException("empty header");
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -101,7 +112,7 @@ public static class SafeTensorsFile
             {
                 if (name == "__metadata__")
                 {
-                    foreach (var (key, value) in node!.AsObject()) metadata[key] = value?.GetValue<string>() ?? string.Empty;
+                    ReadMetadata(path, node, metadata);
                     continue;
                 }
                 tensors[name] = ReadTensor(path, name, node, bytes, dataStart, dataLength);
@@ -115,6 +126,26 @@ public static class SafeTensorsFile
         return (tensors, metadata);
     }
 
+    private static void ReadMetadata(string path, JsonNode? node, Dictionary<string, string> metadata)
+    {
+        if (node is not JsonObject entries)
+            throw new InvalidDataException($"'{path}': '__metadata__' must be an object of strings, but is {node?.GetValueKind().ToString() ?? "null"}.");
+        foreach (var (key, value) in entries)
+        {
+            if (value is not null && (value.GetValueKind() != JsonValueKind.String))
+                throw new InvalidDataException($"'{path}': '__metadata__' entry '{key}' must be a string, but is {value.GetValueKind()}.");
+            try
+            {
+                metadata[key] = value?.GetValue<string>() ?? string.Empty;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A string that is not valid text, such as a lone surrogate escape (\ud800).
+                throw new InvalidDataException($"'{path}': '__metadata__' entry '{key}' is not a valid string ({ex.Message}).", ex);
+            }
+        }
+    }
+
     private static torch.Tensor ReadTensor(string path, string name, JsonNode? node, byte[] bytes, long dataStart, long dataLength)
     {
         try
@@ -124,7 +155,9 @@ public static class SafeTensorsFile
                 throw new InvalidDataException($"'{path}': tensor '{name}' has unsupported dtype '{dtype}'.");
             long[] shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
             var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            long expected = shape.Aggregate(1L, (a, b) => a * b) * type.Size;
+            if (shape.Any(d => d < 0))
+                throw new InvalidDataException($"'{path}': tensor '{name}' has shape [{string.Join(", ", shape)}] with a negative dimension.");
+            long expected = checked(shape.Aggregate(1L, (a, b) => a * b) * type.Size);
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
                 throw new InvalidDataException(
                     $"'{path}': tensor '{name}' has data_offsets [{string.Join(", ", offsets)}] that do not fit shape [{string.Join(", ", shape)}] of {dtype} ({expected} bytes) within the {dataLength} data bytes (file truncated or corrupt).");
@@ -132,7 +165,7 @@ public static class SafeTensorsFile
             bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected).CopyTo(tensor.bytes);
             return tensor.DetachFromDisposeScope();
         }
-        catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or FormatException or JsonException)
+        catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or FormatException or JsonException or OverflowException)
         {
             throw new InvalidDataException($"'{path}': the header entry of tensor '{name}' is malformed ({ex.Message}).", ex);
         }

@@ -9,7 +9,7 @@ namespace Gan.Keras.Losses;
 /// </summary>
 /// <remarks>
 /// Gulrajani, Ahmed, Arjovsky, Dumoulin &amp; Courville, "Improved Training of Wasserstein GANs", NeurIPS 2017,
-/// Algorithm 1: n_critic = 5 (<see cref="Models.GanModel.DiscriminatorSteps"/>), Adam(1e-4, β₁ = 0, β₂ = 0.9), and no batch
+/// Algorithm 1: n_critic = 5 (<see cref="Training.GanTrainer.DiscriminatorSteps"/>), Adam(1e-4, β₁ = 0, β₂ = 0.9), and no batch
 /// normalisation in the critic (the penalty is per example). The penalty is added by <see cref="Models.GanModel"/>, which
 /// owns the discriminator and the batches; the terms here stay pure functions of the critic's scores.
 /// </remarks>

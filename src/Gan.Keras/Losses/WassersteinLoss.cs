@@ -12,7 +12,7 @@ namespace Gan.Keras.Losses;
 /// Arjovsky, Chintala &amp; Bottou, "Wasserstein Generative Adversarial Networks", ICML 2017, Algorithm 1: after every
 /// critic update each critic weight is clipped to <c>[−c, c]</c>, c = 0.01 (<see cref="CriticWeightClip"/>, applied by
 /// <see cref="Models.GanModel"/>), with n_critic = 5 critic updates per generator update
-/// (<see cref="Models.GanModel.DiscriminatorSteps"/>) and RMSprop(5e-5). The critic ends without an activation.
+/// (<see cref="Training.GanTrainer.DiscriminatorSteps"/>) and RMSprop(5e-5). The critic ends without an activation.
 /// </remarks>
 public sealed class WassersteinLoss : GanLoss
 {

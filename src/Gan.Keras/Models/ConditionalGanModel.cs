@@ -7,7 +7,7 @@ namespace Gan.Keras.Models;
 
 /// <summary>
 /// A conditional GAN (Mirza &amp; Osindero, "Conditional Generative Adversarial Nets", 2014): class labels are fed to
-/// both networks, so <see cref="Generate(int, IReadOnlyList{int}, long?)"/> draws samples of chosen classes.
+/// both networks, so <see cref="GanModel.Generate"/> draws samples of chosen classes.
 /// </summary>
 /// <remarks>
 /// Labels are fed as one-hot vectors concatenated to each network's input, as in the Keras example
@@ -32,9 +32,9 @@ public sealed class ConditionalGanModel : GanModel
     }
 
     /// <summary>Gets the number of classes.</summary>
-    public int NumClasses { get; }
+    public override int NumClasses { get; }
 
-    /// <summary>One training step on a labelled batch; see <see cref="GanModel.TrainStep"/>.</summary>
+    /// <summary>One training step on a labelled batch; see <see cref="Training.GanTrainer.TrainStep"/>.</summary>
     /// <exception cref="ArgumentException">The batch has no labels, or a label is outside [0, NumClasses).</exception>
     public override IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch)
     {
@@ -49,52 +49,18 @@ public sealed class ConditionalGanModel : GanModel
         CheckLabels(RequireLabels(batch), nameof(batch));
     }
 
-    /// <summary>Generates <paramref name="n"/> samples of each label, grouped by label in the given order, in inference mode.</summary>
-    /// <param name="n">Samples per label; positive.</param>
-    /// <param name="labels">The classes to draw, e.g. 0–9 for one grid row per digit.</param>
-    /// <param name="seed">With a seed, the same latent vectors every time; otherwise drawn from <see cref="GanModel.Noise"/>.</param>
-    /// <returns>A new CPU tensor <c>[labels.Count · n, ...]</c>: the first <paramref name="n"/> are of <c>labels[0]</c>, and so on.</returns>
-    public torch.Tensor Generate(int n, IReadOnlyList<int> labels, long? seed = null)
+    /// <summary>The labels given (checked against the classes and the batch), or ascending ones (<c>i · NumClasses / count</c>): with 10 × NumClasses latent vectors, one class per grid row.</summary>
+    private protected override torch.Tensor ConditioningLabels(long count, torch.Tensor? labels)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
-        ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Count == 0) throw new ArgumentException("Give at least one label to generate.", nameof(labels));
-        using var scope = torch.NewDisposeScope();
-        long total = (long)labels.Count * n;
-        var classes = torch.tensor(labels.SelectMany(l => Enumerable.Repeat((long)l, n)).ToArray(), torch.int64);
-        torch.Tensor z;
-        if (seed is { } s)
-        {
-            using var generator = new torch.Generator((ulong)s, torch.CPU);
-            z = torch.randn(new[] { total, (long)LatentDim }, generator: generator);
-        }
-        else
-        {
-            z = SampleLatent(total);
-        }
-        return GenerateFrom(z, classes).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Runs the generator on given latent vectors and labels in inference mode, without gradients.</summary>
-    /// <param name="latent">Latent vectors <c>[batch, latentDim]</c>.</param>
-    /// <param name="labels">Class labels <c>[batch]</c> (integers in [0, NumClasses)).</param>
-    /// <returns>A new CPU tensor owned by the caller's scope.</returns>
-    public torch.Tensor GenerateFrom(torch.Tensor latent, torch.Tensor labels)
-    {
-        ArgumentNullException.ThrowIfNull(latent);
+        if (labels is null) return torch.tensor(Enumerable.Range(0, (int)count).Select(i => (long)(i * NumClasses / count)).ToArray(), torch.int64);
         CheckLabels(labels, nameof(labels));
-        if (labels.shape[0] != latent.shape[0])
-            throw new ArgumentException($"Got {latent.shape[0]} latent vectors but {labels.shape[0]} labels; give one label per latent vector.", nameof(labels));
-        return GenerateWithLabels(latent, labels);
+        if (labels.shape[0] != count)
+            throw new ArgumentException($"Got {count} latent vectors but {labels.shape[0]} labels; give one label per latent vector.", nameof(labels));
+        return labels;
     }
-
-    /// <summary>Not available: a conditional model needs labels. Use <see cref="GenerateFrom(torch.Tensor, torch.Tensor)"/>.</summary>
-    /// <exception cref="InvalidOperationException">Always.</exception>
-    public override torch.Tensor GenerateFrom(torch.Tensor latent) =>
-        throw new InvalidOperationException("ConditionalGanModel needs labels to generate: call Generate(n, labels) or GenerateFrom(latent, labels).");
 
     /// <inheritdoc />
-    protected override torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training)
+    protected internal override torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training)
     {
         ArgumentNullException.ThrowIfNull(latent);
         using var oneHot = OneHot(labels, latent);
@@ -103,7 +69,7 @@ public sealed class ConditionalGanModel : GanModel
     }
 
     /// <inheritdoc />
-    protected override torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training)
+    protected internal override torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training)
     {
         ArgumentNullException.ThrowIfNull(samples);
         using var scope = torch.NewDisposeScope();
@@ -128,7 +94,7 @@ public sealed class ConditionalGanModel : GanModel
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<long> DiscriminatorInputShape(IReadOnlyList<long> elementShape)
+    protected internal override IReadOnlyList<long> DiscriminatorInputShape(IReadOnlyList<long> elementShape)
     {
         ArgumentNullException.ThrowIfNull(elementShape);
         return elementShape.Count switch

@@ -1,3 +1,4 @@
+using Gan.Keras.Training.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -43,6 +44,13 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// Gets or sets what averages the gradients over the ranks of a data-parallel run before every update: one
+    /// allreduce over the flat buffer of all this optimizer's gradients. Null (the default) in one process; a
+    /// data-parallel <c>Fit</c> sets it for the run and clears it afterwards.
+    /// </summary>
+    public GradientAverager? GradientAverager { get; set; }
+
     /// <summary>Gets the number of updates applied so far (Keras's <c>iterations</c>).</summary>
     public long Iterations { get; private set; }
 
@@ -66,6 +74,7 @@ public abstract class Optimizer
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var flatGradients = torch.cat(gradients.Select(g => g.reshape(-1)).ToArray()).to(current.Values.dtype, current.Values.device);
+        GradientAverager?.Average(flatGradients); // data-parallel: the mean over the ranks, one allreduce per update
         Update(current.Values, flatGradients, current.Slots, Iterations);
     }
 
@@ -98,20 +107,8 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(variables);
-        if (!state.TryGetValue("iterations", out var iterations))
-            throw new ArgumentException("Optimizer state has no 'iterations' entry.", nameof(state));
-        long restoredIterations = iterations.item<long>();
-        for (int i = 0; i < variables.Count; i++)
-            foreach (var name in SlotNames)
-            {
-                if (!state.TryGetValue($"{i}.{name}", out var saved))
-                {
-                    if (restoredIterations == 0) continue;
-                    throw new ArgumentException($"Optimizer state lacks '{i}.{name}' for variable {i}.", nameof(state));
-                }
-                if (!saved.shape.SequenceEqual(variables[i].shape))
-                    throw new ArgumentException($"Optimizer state '{i}.{name}' has shape [{string.Join(", ", saved.shape)}] but variable {i} has [{string.Join(", ", variables[i].shape)}].", nameof(state));
-            }
+        if (StateProblem(state, variables) is { } problem) throw new ArgumentException(problem, nameof(state));
+        long restoredIterations = state["iterations"].item<long>();
         layout?.Dispose();
         layout = null;
         Iterations = restoredIterations;
@@ -130,6 +127,28 @@ public abstract class Optimizer
 
     /// <summary>Gets the names of the per-variable state tensors (<c>m</c>, <c>v</c>, ...).</summary>
     protected abstract IReadOnlyList<string> SlotNames { get; }
+
+    /// <summary>Gets why <see cref="SetState"/> would refuse <paramref name="state"/> for <paramref name="variables"/>, or null when it would not; checks without changing anything.</summary>
+    internal string? StateProblem(IReadOnlyDictionary<string, torch.Tensor> state, IReadOnlyList<Parameter> variables)
+    {
+        if (!state.TryGetValue("iterations", out var iterations))
+            return "Optimizer state has no 'iterations' entry.";
+        if (iterations.dtype != torch.int64 || iterations.numel() != 1)
+            return $"Optimizer state 'iterations' must be one int64, but is {iterations.dtype} of shape [{string.Join(", ", iterations.shape)}].";
+        long restoredIterations = iterations.item<long>();
+        for (int i = 0; i < variables.Count; i++)
+            foreach (var name in SlotNames)
+            {
+                if (!state.TryGetValue($"{i}.{name}", out var saved))
+                {
+                    if (restoredIterations == 0) continue;
+                    return $"Optimizer state lacks '{i}.{name}' for variable {i}.";
+                }
+                if (!saved.shape.SequenceEqual(variables[i].shape))
+                    return $"Optimizer state '{i}.{name}' has shape [{string.Join(", ", saved.shape)}] but variable {i} has [{string.Join(", ", variables[i].shape)}].";
+            }
+        return null;
+    }
 
     /// <summary>
     /// Updates every variable in place at once. Runs without gradient recording; the tensors are flat (1-D) and

@@ -1,14 +1,15 @@
 using Gan.Keras.Callbacks;
 using Gan.Keras.Data;
 using Gan.Keras.Models;
+using Gan.Keras.Training.Distributed;
 using TorchSharp;
 
 namespace Gan.Keras.Training;
 
 /// <summary>
 /// The training loop behind <see cref="GanModel.Fit"/>: epochs, batches, callbacks, and the step logs kept on the
-/// device (Keras 3 keeps this in its <c>Trainer</c>, apart from the model; the one update lives in
-/// <see cref="GanModel.TrainStep"/>).
+/// device (Keras 3 keeps this in its <c>Trainer</c>, apart from the model; the one update is
+/// <see cref="Training.GanTrainer.TrainStep"/>). Callbacks see the run through an <see cref="ITrainingContext"/>, not the model.
 /// </summary>
 /// <remarks>
 /// An epoch reads nothing back from the device unless asked: the step's values are summed on the device, read once at
@@ -17,36 +18,43 @@ namespace Gan.Keras.Training;
 /// </remarks>
 internal static class FitLoop
 {
-    public static History Run(GanModel gan, Dataset dataset, int epochs, int batchSize, IEnumerable<Callback>? callbacks, bool shuffle, int initialEpoch)
+    public static History Run(GanModel gan, Dataset dataset, int epochs, int batchSize, IEnumerable<Callback>? callbacks, bool shuffle, int initialEpoch, DataParallel? distributed = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
         if (!gan.IsCompiled) throw new InvalidOperationException("Call Compile() before Fit().");
-        gan.PrepareToFit(dataset);
+        FitChecks.CheckDataShape(gan, dataset.ElementShape);
+        if (gan.ScoreRealAndFakeTogether) FitChecks.CheckNoBatchDependentLayer(gan.Discriminator);
         // Each critic update takes its own slice of real data: one step consumes DiscriminatorSteps batches.
         int examplesPerStep = checked(batchSize * gan.DiscriminatorSteps);
         var history = new History();
         var all = new List<Callback> { history };
-        all.AddRange(callbacks ?? Array.Empty<Callback>());
-        foreach (var callback in all) callback.Model = gan;
-        long steps = dataset.BatchCount(examplesPerStep, dropRemainder: true);
+        all.AddRange(distributed?.CallbacksOfThisRank(callbacks ?? Array.Empty<Callback>()) ?? callbacks ?? Array.Empty<Callback>());
+        long steps = distributed?.Shard(batchSize, gan.DiscriminatorSteps).StepCount(dataset.Count) ?? dataset.BatchCount(examplesPerStep, dropRemainder: true);
+        if (steps == 0 && distributed is not null)
+            throw new ArgumentException($"Dataset '{dataset.Name}' has {dataset.Count} examples, fewer than one step of {distributed.Size} ranks × {examplesPerStep} examples per rank; use a per-rank batch of at most {dataset.Count / ((long)distributed.Size * gan.DiscriminatorSteps)}.", nameof(batchSize));
         if (steps == 0) dataset.GetBatches(examplesPerStep); // throws the clear error about the batch size
         gan.StopTraining = false;
-        // A callback such as BackupAndRestore may restore an interrupted run and move the first epoch forward.
-        foreach (var callback in all)
-            if (callback.RestoreBeforeTraining() is int restoredEpoch) initialEpoch = Math.Max(initialEpoch, restoredEpoch);
-        var context = new TrainingContext(epochs, initialEpoch, steps, batchSize);
-        foreach (var callback in all) callback.OnTrainBegin(context);
+        var context = new Context(gan, epochs, initialEpoch, steps, batchSize);
+        foreach (var callback in all) callback.Context = context;
+        // A callback such as BackupAndRestore may resume an interrupted run here and move the first epoch forward.
+        // Data-parallel: rank 0 does so first, then every rank takes rank 0's state and epoch, and the others begin.
+        if (distributed?.IsPrimary ?? true)
+            foreach (var callback in all) callback.OnTrainBegin(context);
+        if (distributed is not null) context.ContinueAt(distributed.Synchronize(gan, context.InitialEpoch));
+        if (distributed is { IsPrimary: false })
+            foreach (var callback in all) callback.OnTrainBegin(context);
+        using var parallel = distributed?.Attach(gan);
         IReadOnlyDictionary<string, double> epochLogs = new Dictionary<string, double>();
         using var accumulator = new StepLogAccumulator();
-        for (int epoch = initialEpoch; epoch < epochs && !gan.StopTraining; epoch++)
+        for (int epoch = context.InitialEpoch; epoch < epochs && !gan.StopTraining; epoch++)
         {
             foreach (var callback in all) callback.OnEpochBegin(epoch);
             accumulator.Reset();
             int count = 0;
-            foreach (var batch in gan.BatchesOfEpoch(dataset, examplesPerStep, shuffle))
+            foreach (var batch in distributed?.EpochBatches(dataset, batchSize, gan.DiscriminatorSteps, shuffle, gan.RandomGenerator) ?? gan.EpochBatches(dataset, examplesPerStep, shuffle))
             {
                 foreach (var callback in all) callback.OnBatchBegin(count);
                 using (var scope = torch.NewDisposeScope())
@@ -58,12 +66,53 @@ internal static class FitLoop
                 batch.Features.Dispose();
                 batch.Labels?.Dispose();
                 count++;
-                if (gan.StopTraining) break;
+                if (distributed?.StopAfterStep(gan, count) ?? gan.StopTraining) break;
             }
-            epochLogs = accumulator.ReadMeans();
+            epochLogs = distributed?.AverageLogs(accumulator.ReadMeans()) ?? accumulator.ReadMeans();
             foreach (var callback in all) callback.OnEpochEnd(epoch, epochLogs);
+            if (distributed is not null) gan.StopTraining = distributed.AgreeToStop(gan.StopTraining);
         }
         foreach (var callback in all) callback.OnTrainEnd(epochLogs);
+        foreach (var callback in all) callback.Context = null;
         return history;
+    }
+
+    /// <summary>The run as callbacks see it.</summary>
+    private sealed class Context(GanModel gan, int epochs, int initialEpoch, long stepsPerEpoch, int batchSize) : ITrainingContext
+    {
+        public int Epochs => epochs;
+
+        public int InitialEpoch { get; private set; } = initialEpoch;
+
+        public long StepsPerEpoch => stepsPerEpoch;
+
+        public int BatchSize => batchSize;
+
+        public int LatentDim => gan.LatentDim;
+
+        public Optimizers.Optimizer DiscriminatorOptimizer => gan.DiscriminatorOptimizer;
+
+        public Optimizers.Optimizer GeneratorOptimizer => gan.GeneratorOptimizer;
+
+        public bool StopTraining
+        {
+            get => gan.StopTraining;
+            set => gan.StopTraining = value;
+        }
+
+        public torch.Tensor Generate(torch.Tensor latent) => gan.GenerateFrom(latent);
+
+        public TrainingCheckpoint Capture(int epoch, long step, torch.Tensor? fixedNoise = null, IReadOnlyDictionary<string, string>? metadata = null) =>
+            TrainingCheckpoint.Capture(gan, epoch, step, fixedNoise, metadata);
+
+        public void Resume(TrainingCheckpoint checkpoint)
+        {
+            ArgumentNullException.ThrowIfNull(checkpoint);
+            checkpoint.RestoreInto(gan);
+            InitialEpoch = Math.Max(InitialEpoch, checkpoint.Epoch);
+        }
+
+        /// <summary>Continues at rank 0's first epoch (data-parallel).</summary>
+        public void ContinueAt(int epoch) => InitialEpoch = epoch;
     }
 }

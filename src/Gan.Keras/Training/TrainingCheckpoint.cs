@@ -9,7 +9,7 @@ namespace Gan.Keras.Training;
 
 /// <summary>
 /// Everything needed to continue a training run exactly where it stopped: both networks' weights (and any other
-/// tensors in <see cref="GanModel.WeightTensors"/>, such as EMA weights), both optimizers' state, the epoch and step,
+/// tensors in <see cref="TrainingState"/>, such as EMA weights), both optimizers' state, the epoch and step,
 /// the model's and libtorch's global random states, and the run's fixed preview noise. Saved as one safetensors file.
 /// </summary>
 /// <remarks>
@@ -23,10 +23,6 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <summary>The value of the <c>format</c> metadata entry that marks a Gan.Keras training checkpoint.</summary>
     public const string Format = "gan-keras.checkpoint.v1";
 
-    private const string DiscriminatorOptimizerPrefix = "optimizer.discriminator.";
-    private const string GeneratorOptimizerPrefix = "optimizer.generator.";
-    private const string ModelRngName = "rng.model";
-    private const string GlobalRngName = "rng.global";
     private const string FixedNoiseName = "fixed_noise";
 
     private static readonly string[] ReservedMetadata = { "format", "epoch", "step", "seed" };
@@ -84,30 +80,12 @@ public sealed class TrainingCheckpoint : IDisposable
         meta["step"] = step.ToString(CultureInfo.InvariantCulture);
         meta["seed"] = gan.Seed.ToString(CultureInfo.InvariantCulture);
 
-        // Intermediate tensors (views, optimizer-state clones, generator states) die with this scope; the copies are detached from it.
-        using var scope = torch.NewDisposeScope();
-        var copies = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
-        try
+        var copies = TrainingState.Capture(gan, TrainingStateParts.All);
+        if (fixedNoise is not null)
         {
-            using (torch.no_grad())
-            {
-                // Copies outlive any training step's dispose scope: detached on purpose.
-                foreach (var (name, tensor) in gan.WeightTensors())
-                    copies[name] = tensor.detach().cpu().clone().DetachFromDisposeScope();
-            }
-            AddOptimizerState(copies, DiscriminatorOptimizerPrefix, gan.DiscriminatorOptimizer.GetState());
-            AddOptimizerState(copies, GeneratorOptimizerPrefix, gan.GeneratorOptimizer.GetState());
-            // Cloned, so the checkpoint owns its copy whatever the binding returns.
-            using (var modelState = gan.RandomGenerator.get_state())
-                copies[ModelRngName] = modelState.clone().DetachFromDisposeScope();
-            using (var globalState = torch.get_rng_state())
-                copies[GlobalRngName] = globalState.clone().DetachFromDisposeScope();
-            if (fixedNoise is not null) copies[FixedNoiseName] = fixedNoise.detach().cpu().clone().DetachFromDisposeScope();
-        }
-        catch
-        {
-            foreach (var tensor in copies.Values) tensor.Dispose();
-            throw;
+            // The detached view and CPU copy die with this scope; the clone is the checkpoint's.
+            using var scope = torch.NewDisposeScope();
+            using (torch.no_grad()) copies[FixedNoiseName] = fixedNoise.detach().cpu().clone().DetachFromDisposeScope();
         }
         return new TrainingCheckpoint(copies, meta, epoch, step, "memory");
     }
@@ -118,13 +96,25 @@ public sealed class TrainingCheckpoint : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var (tensors, metadata) = SafeTensorsFile.Load(path);
+        return FromFile(path, tensors, metadata);
+    }
+
+    /// <summary>Reads a checkpoint from a file's bytes; <paramref name="path"/> names the file in errors.</summary>
+    internal static TrainingCheckpoint Load(byte[] bytes, string path)
+    {
+        var (tensors, metadata) = SafeTensorsFile.Load(bytes, path);
+        return FromFile(path, tensors, metadata);
+    }
+
+    private static TrainingCheckpoint FromFile(string path, Dictionary<string, torch.Tensor> tensors, Dictionary<string, string> metadata)
+    {
         try
         {
             if (!metadata.TryGetValue("format", out var format) || format != Format)
                 throw new InvalidDataException($"'{path}' is not a Gan.Keras training checkpoint: its metadata 'format' is {(format is null ? "missing" : $"'{format}'")}, expected '{Format}'. Weights saved with SaveWeights are loaded with GanModel.LoadWeights instead.");
             int epoch = (int)Math.Min(int.MaxValue, ReadCount(path, metadata, "epoch"));
             long step = ReadCount(path, metadata, "step");
-            foreach (var required in new[] { ModelRngName, GlobalRngName, DiscriminatorOptimizerPrefix + "iterations", GeneratorOptimizerPrefix + "iterations" })
+            foreach (var required in TrainingState.RequiredNames)
                 if (!tensors.ContainsKey(required))
                     throw new InvalidDataException($"'{path}' is an incomplete checkpoint: tensor '{required}' is missing.");
             return new TrainingCheckpoint(tensors, metadata, epoch, step, path);
@@ -146,89 +136,21 @@ public sealed class TrainingCheckpoint : IDisposable
     }
 
     /// <summary>
-    /// Restores everything into <paramref name="gan"/>: weights, both optimizers' state, the model's and the global
-    /// random state. Names and shapes are checked first; on a mismatch nothing is changed.
+    /// Restores everything into <paramref name="gan"/> (<see cref="TrainingState.Restore"/>): weights, both optimizers'
+    /// state, the model's and the global random state. Names and shapes are checked first; on a mismatch nothing is changed.
     /// </summary>
     /// <exception cref="InvalidDataException">The checkpoint was saved from a different architecture; every mismatching name and shape is listed.</exception>
-    public void RestoreInto(GanModel gan)
-    {
-        ArgumentNullException.ThrowIfNull(gan);
-        if (!gan.IsCompiled) throw new InvalidOperationException("Call Compile() before restoring a checkpoint: the optimizers' state is part of it.");
-        var discriminatorState = OptimizerState(DiscriminatorOptimizerPrefix);
-        var generatorState = OptimizerState(GeneratorOptimizerPrefix);
-        var discriminatorVariables = gan.Discriminator.TrainableVariables;
-        var generatorVariables = gan.Generator.TrainableVariables;
-        var problems = WeightProblems(gan);
-        problems.AddRange(OptimizerProblems("discriminator", discriminatorState, discriminatorVariables));
-        problems.AddRange(OptimizerProblems("generator", generatorState, generatorVariables));
-        if (problems.Count > 0)
-            throw new InvalidDataException(
-                $"Checkpoint '{Source}' does not match this GAN's architecture ({problems.Count} mismatches): {string.Join("; ", problems)}. " +
-                "Resume with the same --model (and data shape) the checkpoint was trained with.");
-        gan.AssignWeights(tensors, Source);
-        gan.DiscriminatorOptimizer.SetState(discriminatorState, discriminatorVariables);
-        gan.GeneratorOptimizer.SetState(generatorState, generatorVariables);
-        gan.SetRandomState(tensors[ModelRngName]);
-        torch.set_rng_state(tensors[GlobalRngName]);
-    }
+    public void RestoreInto(GanModel gan) => TrainingState.Restore(gan, tensors, TrainingStateParts.All, Source);
 
     /// <summary>Restores only the weights (for sampling or evaluation); optimizers and random states are left alone. Names and shapes are checked first.</summary>
     /// <exception cref="InvalidDataException">The checkpoint was saved from a different architecture; every mismatching name and shape is listed.</exception>
-    public void RestoreWeightsInto(GanModel gan)
-    {
-        ArgumentNullException.ThrowIfNull(gan);
-        var problems = WeightProblems(gan);
-        if (problems.Count > 0)
-            throw new InvalidDataException(
-                $"Checkpoint '{Source}' does not match this GAN's architecture ({problems.Count} mismatches): {string.Join("; ", problems)}.");
-        gan.AssignWeights(tensors, Source);
-    }
+    public void RestoreWeightsInto(GanModel gan) => TrainingState.Restore(gan, tensors, TrainingStateParts.Weights, Source);
 
     /// <summary>Releases the checkpoint's tensors.</summary>
     public void Dispose()
     {
         foreach (var tensor in tensors.Values) tensor.Dispose();
         tensors.Clear();
-    }
-
-    private static void AddOptimizerState(Dictionary<string, torch.Tensor> into, string prefix, IReadOnlyDictionary<string, torch.Tensor> state)
-    {
-        foreach (var (name, tensor) in state)
-            into[prefix + name] = tensor.cpu().DetachFromDisposeScope();
-    }
-
-    private Dictionary<string, torch.Tensor> OptimizerState(string prefix) =>
-        tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal);
-
-    private List<string> WeightProblems(GanModel gan)
-    {
-        var problems = new List<string>();
-        var live = gan.WeightTensors();
-        foreach (var (name, tensor) in live)
-        {
-            if (!tensors.TryGetValue(name, out var saved)) problems.Add($"missing '{name}' {Shapes.Format(tensor.shape)}");
-            else if (!saved.shape.SequenceEqual(tensor.shape)) problems.Add($"'{name}': saved {Shapes.Format(saved.shape)}, model has {Shapes.Format(tensor.shape)}");
-        }
-        foreach (var (name, tensor) in tensors)
-            if ((name.StartsWith("generator.", StringComparison.Ordinal) || name.StartsWith("discriminator.", StringComparison.Ordinal)) && !live.ContainsKey(name))
-                problems.Add($"unexpected '{name}' {Shapes.Format(tensor.shape)}");
-        return problems;
-    }
-
-    private static List<string> OptimizerProblems(string network, Dictionary<string, torch.Tensor> state, IReadOnlyList<TorchSharp.Modules.Parameter> variables)
-    {
-        var problems = new List<string>();
-        foreach (var (name, tensor) in state)
-        {
-            if (name == "iterations") continue;
-            int dot = name.IndexOf('.', StringComparison.Ordinal);
-            if (dot <= 0 || !int.TryParse(name.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out int index)) continue;
-            if (index >= variables.Count)
-                problems.Add($"'optimizer.{network}.{name}' {Shapes.Format(tensor.shape)} has no variable (the {network} has {variables.Count} trainable variables)");
-            else if (!tensor.shape.SequenceEqual(variables[index].shape))
-                problems.Add($"'optimizer.{network}.{name}': saved {Shapes.Format(tensor.shape)}, variable {index} has {Shapes.Format(variables[index].shape)}");
-        }
-        return problems;
     }
 
     private static long ReadCount(string path, Dictionary<string, string> metadata, string key)

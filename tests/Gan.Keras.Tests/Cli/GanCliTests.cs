@@ -59,7 +59,7 @@ public class GanCliTests
         File.WriteAllText(config, "{\"epochs\": 2, \"learning_rate\": 0.1}");
         var (code, _, error) = CliRunner.Run("train", "--config", config);
         Assert.Equal(2, code);
-        Assert.Contains($"Config file '{config}' has unknown key 'learning_rate'. Valid keys: data, model, loss, epochs, batch-size", error);
+        Assert.Contains($"Config file '{config}' has unknown key 'learning_rate'. Valid keys: format, data, model, loss, epochs, batch-size", error);
     }
 
     [Theory]

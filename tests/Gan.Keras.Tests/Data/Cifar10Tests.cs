@@ -80,7 +80,7 @@ public class Cifar10Tests
 
         // Then the message names the missing file and the fix
         Assert.Contains("data_batch_1.bin", error.Message, StringComparison.Ordinal);
-        Assert.Contains("--download", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DatasetOptions.Download", error.Message, StringComparison.Ordinal);
     }
 
     internal static byte[] Records(int count, Func<int, byte> label)

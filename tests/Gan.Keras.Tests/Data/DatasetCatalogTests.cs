@@ -41,9 +41,9 @@ public class DatasetCatalogTests
         var idx = Assert.Throws<FileNotFoundException>(() => DatasetCatalog.Load("fashion-mnist", options));
         var cifar = Assert.Throws<FileNotFoundException>(() => DatasetCatalog.Load("cifar10", options));
 
-        // Then each message names the expected files, the folder and --download
+        // Then each message names the expected files, the folder and the Download option
         Assert.Contains("train-images-idx3-ubyte", idx.Message, StringComparison.Ordinal);
-        Assert.Contains("--download", idx.Message, StringComparison.Ordinal);
+        Assert.Contains("DatasetOptions.Download", idx.Message, StringComparison.Ordinal);
         Assert.Contains(options.DataRoot!, idx.Message, StringComparison.Ordinal);
         Assert.Contains("data_batch_1.bin", cifar.Message, StringComparison.Ordinal);
     }

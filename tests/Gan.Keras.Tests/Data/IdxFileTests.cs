@@ -85,4 +85,44 @@ public class IdxFileTests
 
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_RefusesAGzipHeaderDeclaringMoreThanTheFileCanHold_BeforeAllocatingIt()
+    {
+        // Given a 36-byte gzip file whose IDX header declares 60,000 images of 28×28 (47 MB) and holds no data
+        string path = Write([0, 0, 8, 3, 0, 0, 0xea, 0x60, 0, 0, 0, 28, 0, 0, 0, 28], gzip: true);
+
+        // When it is read
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Then it is refused, naming the file, before the 47 MB are allocated
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("more data than its", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1 << 20, $"allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void Read_RefusesAGzipBomb_AfterReadingWhatItsHeaderDeclares()
+    {
+        // Given a gzip file (about 100 KB) whose header declares one 1×1 image, followed by 100 MB of zeros
+        string path = Path.Combine(TestPaths.NewTempFolder(), "bomb-idx3-ubyte.gz");
+        using (var file = File.Create(path))
+        using (var zip = new GZipStream(file, CompressionLevel.SmallestSize))
+        {
+            zip.Write(Images(1, 1, 1, 1));
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 100; i++) zip.Write(zeros);
+        }
+
+        // When it is read
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path, expectedDimensions: 3));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Then it is refused for its trailing bytes without decompressing them into memory
+        Assert.Contains("trailing bytes", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1 << 20, $"allocated {allocated:N0} bytes for a {new FileInfo(path).Length:N0}-byte file");
+    }
 }

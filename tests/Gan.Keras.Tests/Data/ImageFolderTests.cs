@@ -124,4 +124,54 @@ public class ImageFolderTests
         using var data = image.Encode(format, 100);
         File.WriteAllBytes(path, data.ToArray());
     }
+
+    [Fact]
+    public void Load_RefusesAPngDeclaringMorePixelsThanItsBytesCanHold_BeforeAllocatingThem()
+    {
+        // Given a 93-byte PNG whose IHDR (CRC fixed) declares 60,000×60,000 RGB pixels (10.8 GB as RGB, 43 GB as floats)
+        string root = TestPaths.NewTempFolder();
+        string path = Path.Combine(root, "c", "huge.png");
+        Write(path, 2, 2, SKColors.Red);
+        var png = File.ReadAllBytes(path);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 60_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 60_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(png.AsSpan(12, 17)));
+        File.WriteAllBytes(path, png);
+
+        // When the folder is loaded
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(root));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Then the file is refused by its header, before any pixel memory
+        Assert.Contains("huge.png", error.Message, StringComparison.Ordinal);
+        Assert.Contains("60000×60000", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1 << 20, $"allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void Load_RefusesATruncatedPng_InsteadOfKeepingBlankRows()
+    {
+        // Given a 64×64 noisy PNG cut in the middle of its image data
+        string root = TestPaths.NewTempFolder();
+        string path = Path.Combine(root, "c", "cut.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var bitmap = new SKBitmap(64, 64))
+        {
+            var random = new Random(1);
+            for (int y = 0; y < 64; y++)
+                for (int x = 0; x < 64; x++) bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            using var image = SKImage.FromBitmap(bitmap);
+            using var encoded = image.Encode(SKEncodedImageFormat.Png, 100);
+            var bytes = encoded.ToArray();
+            File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        }
+
+        // When the folder is loaded
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(root));
+
+        // Then the file is named as truncated (SkiaSharp's SKBitmap.Decode returned the image with the missing rows blank)
+        Assert.Contains("cut.png", error.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -10,6 +10,32 @@ public class InMemoryDatasetTests
         new(torch.arange(n, dtype: torch.float32).reshape(n, 1), torch.arange(n));
 
     [Fact]
+    public void DrawOrderAndGetBatchesOf_GiveTheBatchesGetBatchesGives_AndAdvanceTheGeneratorAlike()
+    {
+        // Given two generators with the same seed
+        using var data = Numbers(10);
+        using var first = new torch.Generator(3, torch.CPU);
+        using var second = new torch.Generator(3, torch.CPU);
+
+        // When one epoch is read with GetBatches, and the same epoch as a drawn order read with GetBatchesOf
+        var whole = data.GetBatches(4, shuffle: true, first).Select(b => b.Labels!.data<long>().ToArray()).ToList();
+        var chosen = data.GetBatchesOf(data.DrawOrder(shuffle: true, second), 4).Select(b => b.Labels!.data<long>().ToArray()).ToList();
+
+        // Then the batches are the same and both generators are in the same state
+        Assert.Equal(whole, chosen);
+        Assert.Equal(first.get_state().bytes.ToArray(), second.get_state().bytes.ToArray());
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), data.DrawOrder(shuffle: false));
+    }
+
+    [Fact]
+    public void GetBatchesOf_RefusesAnIndexOutsideTheDataset()
+    {
+        using var data = Numbers(10);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => data.GetBatchesOf(new long[] { 1, 10 }, 2));
+        Assert.Contains("Example index 10 is outside dataset", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GetBatches_DropsTheRemainder_WhenAsked()
     {
         using var data = Numbers(10);

@@ -35,6 +35,31 @@ public class StreamingDatasetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GetBatchesOf_ReadsTheChosenExamples_AsTheInMemoryKindDoes()
+    {
+        // Given a folder of 23 colour images, in memory and streamed, and a rank's shard of an epoch drawn as GetBatches draws it
+        string folder = ColourFolder.Write(23, 16, classes: 3);
+        using var memory = ImageFolder.Load(folder);
+        using var streamed = StreamedImageFolder.Open(folder, workers: 2);
+        using var generator = new torch.Generator(4, torch.CPU);
+        var shard = new Gan.Keras.Training.Distributed.EpochShard(1, 2, 3).Select(memory.DrawOrder(shuffle: true, generator));
+
+        // When both read batches of 3 of those examples
+        var fromMemory = memory.GetBatchesOf(shard, 3).ToList();
+        var fromStream = streamed.GetBatchesOf(shard, 3).ToList();
+
+        // Then they are the same examples, in the same order (3 whole steps of the 23 examples over 2 ranks of 3)
+        Assert.Equal(3, fromMemory.Count);
+        Assert.Equal(fromMemory.Count, fromStream.Count);
+        for (int i = 0; i < fromMemory.Count; i++)
+        {
+            Assert.True(fromMemory[i].Features.eq(fromStream[i].Features).all().item<bool>(), $"batch {i} differs");
+            Assert.True(fromMemory[i].Labels!.eq(fromStream[i].Labels!).all().item<bool>(), $"labels of batch {i} differ");
+        }
+        foreach (var batch in fromMemory.Concat(fromStream)) batch.Features.Dispose();
+    }
+
+    [Fact]
     public void StreamedCifar10_YieldsTheSameBatchesAsCifar10Load()
     {
         // Given the five training files with 3 records each
@@ -98,6 +123,7 @@ public class StreamingDatasetTests(ITestOutputHelper output)
         Assert.Contains(broken, error.Message, StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Memory_DoesNotGrowWithTheDatasetSize()
     {

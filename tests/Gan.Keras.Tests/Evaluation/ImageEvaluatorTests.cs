@@ -13,6 +13,7 @@ public class ImageEvaluatorTests
 {
     private static readonly ImageEvaluationOptions Budget = new(SampleBudget: 2_500, KidSubsets: 10, KidSubsetSize: 1_000);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Evaluate_GivesRandomHalvesOfMnistNearZeroDistance_FarBelowNoise()
     {
@@ -42,6 +43,7 @@ public class ImageEvaluatorTests
         Assert.True(random.Coverage.KlFromUniform > 10 * real.Coverage.KlFromUniform);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Evaluate_PutsAQuicklyTrainedGeneratorFarBelowNoise_AndFarAboveRealData()
     {
@@ -119,6 +121,7 @@ public class ImageEvaluatorTests
         Assert.True(json.RootElement.GetProperty("coverage").TryGetProperty("kl_from_uniform", out _));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Evaluate_IsReproducible_ForTheSameSeed()
     {

@@ -49,6 +49,7 @@ public class ResNet18FeaturesTests(ResNet18Fixture fixture, ITestOutputHelper ou
 {
     private static readonly ImageEvaluationOptions Options = new(KidSubsets: 10, Seed: 3);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void TwoHalvesOfRealData_ScoreNearZero_FarBelowNoise()
     {
@@ -69,6 +70,7 @@ public class ResNet18FeaturesTests(ResNet18Fixture fixture, ITestOutputHelper ou
         Assert.Equal(new[] { "fid_resnet18", "kid_resnet18", "kid_resnet18_std", "precision_resnet18", "recall_resnet18" }, same.Metrics.Keys);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void MoreCorruption_GivesAWorseScore_InOrder()
     {

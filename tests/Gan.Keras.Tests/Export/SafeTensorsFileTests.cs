@@ -66,4 +66,28 @@ public class SafeTensorsFileTests
 
         Assert.Contains("header length", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[-2,-3],\"data_offsets\":[0,24]}}", "negative dimension")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}", "malformed")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[6],\"data_offsets\":[0,24]},\"w\":{\"dtype\":\"F32\",\"shape\":[6],\"data_offsets\":[0,24]}}", "corrupt safetensors header")]
+    [InlineData("{\"__metadata__\":[1]}", "'__metadata__' must be an object of strings")]
+    [InlineData("{\"__metadata__\":{\"seed\":42}}", "'__metadata__' entry 'seed' must be a string")]
+    [InlineData("{\"__metadata__\":{\"seed\":\"\\ud800\"}}", "is not a valid string")]
+    public void Load_RefusesAMalformedHeader_NamingTheFile_AndLeavesNoTensor(string header, string expected)
+    {
+        // Given a file with 24 data bytes whose header has negative or overflowing dimensions, a key twice, or bad metadata
+        string path = Path.Combine(TestPaths.NewTempFolder(), "t.safetensors");
+        var json = Encoding.UTF8.GetBytes(header);
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((long)json.Length), .. json, .. new byte[24]]);
+        long tensors = torch.Tensor.TotalCount;
+
+        // When it is loaded
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Load(path));
+
+        // Then it is refused as corrupt, naming the file, with no tensor left behind
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.True(torch.Tensor.TotalCount <= tensors);
+    }
 }

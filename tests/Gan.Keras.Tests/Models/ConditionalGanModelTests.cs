@@ -53,8 +53,8 @@ public class ConditionalGanModelTests
         using var scope = torch.NewDisposeScope();
 
         // When 2 samples of each of labels 0, 1, 2 are generated from one seed, and one latent vector is rendered with two labels
-        var samples = gan.Generate(2, new[] { 0, 1, 2 }, seed: 9);
-        var again = gan.Generate(2, new[] { 0, 1, 2 }, seed: 9);
+        var samples = gan.Generate(2, seed: 9, labels: new[] { 0, 1, 2 });
+        var again = gan.Generate(2, seed: 9, labels: new[] { 0, 1, 2 });
         var z = torch.randn(1, LatentDim).expand(2, -1);
         var byLabel = gan.GenerateFrom(z, torch.tensor(new long[] { 0, 2 }));
 
@@ -79,7 +79,7 @@ public class ConditionalGanModelTests
 
         // Then
         Assert.Equal(new long[] { 1 + Classes, 4, 4 }, gan.Discriminator.InputShape);
-        Assert.Equal(new long[] { 3, 1, 4, 4 }, gan.Generate(1, new[] { 0, 1, 2 }).shape);
+        Assert.Equal(new long[] { 3, 1, 4, 4 }, gan.Generate(1, labels: new[] { 0, 1, 2 }).shape);
     }
 
     [Fact]
@@ -97,17 +97,32 @@ public class ConditionalGanModelTests
     }
 
     [Fact]
-    public void Generate_RaisesClearError_WhenLabelIsOutOfRange_OrMissing()
+    public void Generate_RaisesClearError_WhenLabelIsOutOfRange()
     {
         // Given
         using var gan = CreateFlat();
 
         // When
-        var outOfRange = Assert.Throws<ArgumentException>(() => gan.Generate(1, new[] { 0, 3 }));
-        var missing = Assert.Throws<InvalidOperationException>(() => gan.Generate(2));
+        var outOfRange = Assert.Throws<ArgumentException>(() => gan.Generate(1, labels: new[] { 0, 3 }));
 
         // Then
         Assert.Contains("class indices in [0, 3), but got values from 0 to 3", outOfRange.Message, StringComparison.Ordinal);
-        Assert.Contains("needs labels to generate", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_WithoutLabels_DrawsAscendingClasses_AsGivenLabelsWould()
+    {
+        // Given a conditional GAN of 3 classes
+        using var gan = CreateFlat();
+
+        // When 6 samples are drawn without labels, and with the labels 0, 0, 1, 1, 2, 2 for the same latent vectors
+        using var z = torch.randn(6, LatentDim);
+        using var unlabelled = gan.GenerateFrom(z);
+        using var labelled = gan.GenerateFrom(z, torch.tensor(new long[] { 0, 0, 1, 1, 2, 2 }));
+        using var seeded = gan.Generate(6, seed: 3);
+
+        // Then the base API needs no labels: ascending classes, one block per class
+        Assert.True(unlabelled.allclose(labelled, rtol: 0, atol: 0));
+        Assert.Equal(new long[] { 6, 6 }, seeded.shape);
     }
 }

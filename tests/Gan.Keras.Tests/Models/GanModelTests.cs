@@ -187,7 +187,7 @@ public class GanModelTests
 
     private sealed class RecordingCallback(List<string> events) : Gan.Keras.Callbacks.Callback
     {
-        public override void OnTrainBegin(Gan.Keras.Callbacks.TrainingContext context) => events.Add($"train_begin:{context.Epochs}:{context.StepsPerEpoch}");
+        public override void OnTrainBegin(Gan.Keras.Training.ITrainingContext context) => events.Add($"train_begin:{context.Epochs}:{context.StepsPerEpoch}");
         public override void OnEpochBegin(int epoch) => events.Add($"epoch_begin:{epoch}");
         public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) => events.Add($"epoch_end:{epoch}");
         public override void OnBatchBegin(int batch) => events.Add($"batch_begin:{batch}");

@@ -12,6 +12,7 @@ namespace Gan.Keras.Tests.Parity;
 /// </summary>
 public class CrossBackendParityTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void GanKerasAndRawTorchSharp_GiveTheSameLosses_Over25Steps()
     {

@@ -27,6 +27,7 @@ public class GoldenParityTests
         return data;
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(Traces))]
     public void Replay_ByGanKeras_MatchesTheRecordedTrace_WithinItsFrameworksTolerances(string file)
@@ -42,6 +43,7 @@ public class GoldenParityTests
         Assert.True(report.Pass, report.ToJson());
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [MemberData(nameof(ReferenceTraces))]
     public void Replay_ByTheRawTorchSharpReference_MatchesTheTorchTrace(string file)
@@ -55,6 +57,7 @@ public class GoldenParityTests
         Assert.True(report.Pass, report.ToJson());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void KerasTrace_IsReplayedByGanKeras_WithTheAlgorithm1AdamRuleItsMetadataStates()
     {

@@ -78,6 +78,7 @@ public class FitLoopTests
         Assert.Contains("meta", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Fit_KeepsTheLiveTensorCountFlat_OverManySteps()
     {

@@ -1,6 +1,6 @@
-using System.Formats.Tar;
 using System.IO.Compression;
 using Gan.Keras.Export;
+using Gan.Keras.Internal;
 
 namespace Gan.Keras.Data.Download;
 
@@ -15,36 +15,42 @@ public static class Cifar10Archive
 
     /// <summary>Extracts the archive into <c><paramref name="directory"/>/cifar-10-batches-bin</c>.</summary>
     /// <returns>The extracted folder.</returns>
-    /// <exception cref="InvalidDataException">The archive is not a gzip tar or lacks a data file.</exception>
+    /// <exception cref="InvalidDataException">The archive is not a gzip tar (whatever its bytes: corrupt gzip, tar headers with bad checksums, sizes or pax records, truncated members) or lacks a data file; the message names the archive. Memory stays within a few buffers whatever the headers declare.</exception>
     public static string Extract(string archive, string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(archive);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string folder = Path.Combine(directory, FolderName);
+        using (var file = File.OpenRead(archive))
+            ExtractMembers(file, archive, (member, data) => AtomicFile.Write(Path.Combine(folder, member), data.CopyTo));
+        return folder;
+    }
+
+    /// <summary>Reads a <c>.tar.gz</c> from <paramref name="archive"/> and hands each known member to <paramref name="write"/>; <paramref name="source"/> names the archive in errors.</summary>
+    /// <exception cref="InvalidDataException">The archive is not a gzip tar or lacks a data file; the message names <paramref name="source"/>.</exception>
+    internal static void ExtractMembers(Stream archive, string source, Action<string, Stream> write)
+    {
         var found = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            using var file = File.OpenRead(archive);
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var tar = new TarReader(gzip);
-            while (tar.GetNextEntry() is { } entry)
+            using var gzip = new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true);
+            // TarMembers, not TarReader: TarReader allocates a pax header's declared size (up to 2 GiB) before reading it.
+            TarMembers.Read(gzip, source, (entry, data) =>
             {
                 // Only regular files with the expected names: no path from the archive reaches the file system.
-                string name = entry.Name.Replace('\\', '/');
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
+                string name = entry.Replace('\\', '/');
                 string member = Path.GetFileName(name);
-                if (name != $"{FolderName}/{member}" || !Members.Contains(member)) continue;
-                AtomicFile.Write(Path.Combine(folder, member), s => entry.DataStream.CopyTo(s));
+                if (name != $"{FolderName}/{member}" || !Members.Contains(member)) return;
+                write(member, data);
                 found.Add(member);
-            }
+            });
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
-            throw new InvalidDataException($"CIFAR-10 archive '{archive}' is not a valid .tar.gz: {ex.Message}", ex);
+            throw new InvalidDataException($"CIFAR-10 archive '{source}' is not a valid .tar.gz: {ex.Message}", ex);
         }
         var missing = Members.Where(m => m.EndsWith(".bin", StringComparison.Ordinal) && !found.Contains(m)).ToArray();
         if (missing.Length > 0)
-            throw new InvalidDataException($"CIFAR-10 archive '{archive}' lacks {string.Join(", ", missing)} under {FolderName}/. Is it the binary version (cifar-10-binary.tar.gz)?");
-        return folder;
+            throw new InvalidDataException($"CIFAR-10 archive '{source}' lacks {string.Join(", ", missing)} under {FolderName}/. Is it the binary version (cifar-10-binary.tar.gz)?");
     }
 }

@@ -123,7 +123,7 @@ public sealed class DatasetDownloader : IDisposable
             }
             else if (!response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.PartialContent)
             {
-                throw new IOException($"Downloading '{name}' from {url} failed: the server answered {(int)response.StatusCode} {response.ReasonPhrase}. Check the mirror URL (--mirror) or try again later.");
+                throw new IOException($"Downloading '{name}' from {url} failed: the server answered {(int)response.StatusCode} {response.ReasonPhrase}. Check the mirror URL (DatasetOptions.Mirror) or try again later.");
             }
             if (!append) offset = 0; // The server ignored the range (200): restart from the first byte.
             long? total = response.Content.Headers.ContentLength is { } length ? length + offset : null;

@@ -22,6 +22,9 @@ public sealed class CheckpointManager
     private const string FilePrefix = "ckpt-";
     private const string FileSuffix = ".safetensors";
 
+    // A key given twice is corrupt: JsonObject would throw ArgumentException for it on first access.
+    private static readonly JsonDocumentOptions ManifestOptions = new() { AllowDuplicateProperties = false };
+
     /// <summary>Initializes a new instance of the <see cref="CheckpointManager"/> class.</summary>
     /// <param name="directory">The checkpoint folder (created on the first save).</param>
     /// <param name="keep">How many checkpoints to keep (the newest); at least 1.</param>
@@ -43,7 +46,7 @@ public sealed class CheckpointManager
     public string ManifestPath => Path.Combine(Directory, ManifestFileName);
 
     /// <summary>Gets the checkpoints recorded in the manifest, oldest first (empty when there is no manifest yet).</summary>
-    /// <exception cref="InvalidDataException">The manifest is corrupt.</exception>
+    /// <exception cref="InvalidDataException">The manifest is corrupt (whatever its bytes: invalid or duplicated JSON keys, wrong types, out-of-range numbers or dates); the message names the manifest.</exception>
     public IReadOnlyList<CheckpointEntry> Entries => File.Exists(ManifestPath) ? ReadManifest() : Array.Empty<CheckpointEntry>();
 
     /// <summary>Gets the newest checkpoint recorded in the manifest, or null.</summary>
@@ -78,11 +81,11 @@ public sealed class CheckpointManager
 
     /// <summary>Loads the newest checkpoint after verifying its size and SHA-256 against the manifest.</summary>
     /// <exception cref="FileNotFoundException">The folder has no manifest.</exception>
-    /// <exception cref="InvalidDataException">The checkpoint is truncated, modified or not a checkpoint; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The manifest is corrupt or lists nothing, or the checkpoint is missing, truncated, modified or not a checkpoint; the message names the manifest and the file.</exception>
     public TrainingCheckpoint LoadLatest()
     {
         if (!File.Exists(ManifestPath))
-            throw new FileNotFoundException($"No checkpoint in '{Directory}': '{ManifestFileName}' is missing. Point to a folder written by ModelCheckpoint or `gan train`.", ManifestPath);
+            throw new FileNotFoundException($"No checkpoint in '{Directory}': '{ManifestFileName}' is missing. Point to a folder written by ModelCheckpoint or a training run.", ManifestPath);
         var entries = ReadManifest();
         if (entries.Count == 0) throw new InvalidDataException($"Checkpoint manifest '{ManifestPath}' lists no checkpoint.");
         return Load(entries[^1], entries);
@@ -137,7 +140,7 @@ public sealed class CheckpointManager
     {
         try
         {
-            var root = JsonNode.Parse(File.ReadAllBytes(ManifestPath))?.AsObject() ?? throw new JsonException("empty document");
+            var root = JsonNode.Parse(File.ReadAllBytes(ManifestPath), documentOptions: ManifestOptions)?.AsObject() ?? throw new JsonException("empty document");
             string? format = root["format"]?.GetValue<string>();
             if (format != ManifestFormat)
                 throw new InvalidDataException($"'{ManifestPath}' is not a Gan.Keras checkpoint manifest: 'format' is {(format is null ? "missing" : $"'{format}'")}, expected '{ManifestFormat}'.");

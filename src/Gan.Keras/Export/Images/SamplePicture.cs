@@ -14,9 +14,8 @@ public static class SamplePicture
     }
 
     /// <summary>
-    /// Generates from <paramref name="noise"/> in inference mode and renders the samples as PNG bytes. A
-    /// <see cref="ConditionalGanModel"/> gets ascending labels (<c>i · NumClasses / n</c>): with 10 × NumClasses latent
-    /// vectors, one class per grid row.
+    /// Generates from <paramref name="noise"/> in inference mode (<see cref="GanModel.GenerateFrom"/>: a conditional
+    /// model gets ascending labels, one class per grid row) and renders the samples as PNG bytes.
     /// </summary>
     /// <param name="gan">The GAN whose generator to run.</param>
     /// <param name="noise">Latent vectors <c>[n, latentDim]</c>.</param>
@@ -29,16 +28,7 @@ public static class SamplePicture
         ArgumentNullException.ThrowIfNull(noise);
         // Generating makes intermediate activations: they die with this scope (the result is plain bytes).
         using var scope = torch.NewDisposeScope();
-        if (gan is ConditionalGanModel conditional)
-        {
-            // Labels ascend through the batch, so a grid of NumClasses × k images shows one class per row.
-            long n = noise.shape[0];
-            using var labels = torch.tensor(Enumerable.Range(0, (int)n).Select(i => (long)(i * conditional.NumClasses / n)).ToArray(), torch.int64);
-            using var conditioned = conditional.GenerateFrom(noise, labels);
-            return Render(conditioned, modes, title);
-        }
-        using var samples = gan.GenerateFrom(noise);
-        return Render(samples, modes, title);
+        return Render(gan.GenerateFrom(noise), modes, title);
     }
 
     /// <summary>Renders samples <c>[n, ...]</c> as PNG bytes: a scatter plot for <c>[n, 2]</c>, else an image grid.</summary>

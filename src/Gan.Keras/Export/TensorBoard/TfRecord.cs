@@ -37,11 +37,16 @@ public static class TfRecord
     }
 
     /// <summary>Reads every record of a TFRecord file, checking both CRCs of each.</summary>
-    /// <exception cref="InvalidDataException">A record is truncated or a CRC does not match; the message names the file and the byte offset.</exception>
+    /// <exception cref="InvalidDataException">A record is truncated, claims more bytes than the file holds, or a CRC does not match; the message names the file and the byte offset.</exception>
     public static IReadOnlyList<byte[]> ReadAll(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = File.ReadAllBytes(path);
+        return ReadAll(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads every record of a TFRecord file's bytes; <paramref name="path"/> names the file in errors.</summary>
+    internal static IReadOnlyList<byte[]> ReadAll(byte[] bytes, string path)
+    {
         var records = new List<byte[]>();
         long offset = 0;
         while (offset < bytes.Length)
@@ -53,8 +58,10 @@ public static class TfRecord
             uint lengthCrc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
             if (lengthCrc != MaskedCrc32C(header[..8]))
                 throw new InvalidDataException($"'{path}': the length CRC of the record at byte {offset} does not match (stored 0x{lengthCrc:x8}, computed 0x{MaskedCrc32C(header[..8]):x8}).");
-            if (length > (ulong)(bytes.Length - offset - 16))
-                throw new InvalidDataException($"'{path}': record at byte {offset} claims {length} data bytes but only {bytes.Length - offset - 16} remain (file truncated).");
+            // 12 to 15 bytes left make the room for data negative: compare signed, or the cast to ulong lets any length through.
+            long room = bytes.Length - offset - 16;
+            if (room < 0 || length > (ulong)room)
+                throw new InvalidDataException($"'{path}': record at byte {offset} claims {length} data bytes but only {Math.Max(0, room)} remain after its header and data CRC (file truncated).");
             var data = bytes.AsSpan((int)(offset + 12), (int)length);
             uint dataCrc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)(offset + 12 + (long)length), 4));
             if (dataCrc != MaskedCrc32C(data))

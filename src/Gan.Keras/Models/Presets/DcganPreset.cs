@@ -10,7 +10,8 @@ namespace Gan.Keras.Models.Presets;
 /// them and tanh at the end; the discriminator mirrors it with strided convolutions and LeakyReLU(0.2) and outputs a
 /// logit. Kernels are N(0, 0.02). Filters halve towards the image (at most <see cref="MaxFilters"/>), 32 at the last
 /// hidden layer, so the 28×28 networks are those of the Keras DCGAN example. Used by
-/// <c>gan train --model dcgan|conditional</c> and the benchmarks; <c>examples/Dcgan</c> spells the 28×28 layers out.
+/// <c>gan train --model dcgan|conditional</c>, the benchmarks and <c>examples/Dcgan</c>; with Glorot-uniform kernels
+/// (<c>kernelInitializer</c>) they are the networks of <c>examples/WganGp</c> and <c>examples/ConditionalGan</c>.
 /// </summary>
 public static class DcganPreset
 {
@@ -41,14 +42,15 @@ public static class DcganPreset
     /// <param name="channels">Image channels (1 for MNIST, 3 for colour).</param>
     /// <param name="side">Image side in pixels; one of <see cref="SupportedSides"/>.</param>
     /// <param name="conditionSize">Extra inputs appended to the latent vector (one-hot classes of a conditional GAN).</param>
+    /// <param name="kernelInitializer">Initializer of every kernel; N(0, 0.02) (Radford et al.) by default.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is not reached by doubling 4 or 7; the message lists the sides that are.</exception>
-    public static Sequential Generator(int latentDim = DefaultLatentDim, int channels = 1, int side = 28, int conditionSize = 0)
+    public static Sequential Generator(int latentDim = DefaultLatentDim, int channels = 1, int side = 28, int conditionSize = 0, Initializer? kernelInitializer = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentDim);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentOutOfRangeException.ThrowIfNegative(conditionSize);
         var (start, doublings) = Plan(side);
-        var init = new RandomNormal(0, 0.02);
+        var init = kernelInitializer ?? new RandomNormal(0, 0.02);
         int filters = Filters(doublings - 1);
         var layers = new List<Layer>
         {
@@ -71,13 +73,14 @@ public static class DcganPreset
     /// <param name="channels">Image channels.</param>
     /// <param name="side">Image side in pixels; one of <see cref="SupportedSides"/>.</param>
     /// <param name="conditionChannels">Extra constant input channels (classes of a conditional GAN).</param>
+    /// <param name="kernelInitializer">Initializer of every kernel; N(0, 0.02) (Radford et al.) by default.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is not supported; the message lists the sides that are.</exception>
-    public static Sequential Discriminator(int channels = 1, int side = 28, int conditionChannels = 0)
+    public static Sequential Discriminator(int channels = 1, int side = 28, int conditionChannels = 0, Initializer? kernelInitializer = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentOutOfRangeException.ThrowIfNegative(conditionChannels);
         var (_, doublings) = Plan(side);
-        var init = new RandomNormal(0, 0.02);
+        var init = kernelInitializer ?? new RandomNormal(0, 0.02);
         var layers = new List<Layer>();
         for (int i = 0; i < doublings; i++)
         {

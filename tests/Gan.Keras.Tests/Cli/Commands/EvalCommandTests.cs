@@ -82,6 +82,7 @@ public class EvalCommandTests
         Assert.True(metrics.GetProperty("report").GetProperty("fid").GetDouble() > 0);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Eval_RebuildsTheRunsOwnPreset_FromRunJson_ForADcganRun()
     {
@@ -89,9 +90,9 @@ public class EvalCommandTests
         _ = TrainedMnistClassifier.Get();
         string run = TestPaths.NewTempFolder();
         var shape = new long[] { 1, 28, 28 };
-        new Gan.Keras.Cli.Training.RunOptions { Data = $"mnist:{TestPaths.Mnist}", Model = "dcgan", SampleShape = shape }
-            .Save(Path.Combine(run, Gan.Keras.Cli.Training.RunOptions.RunFileName));
-        using (var gan = Gan.Keras.Cli.Training.RunFactory.CreateGan("dcgan", "bce", shape, seed: 0))
+        var configuration = new Gan.Keras.Training.Runs.RunConfiguration { Data = $"mnist:{TestPaths.Mnist}", Model = "dcgan", SampleShape = shape, Seed = 0 };
+        configuration.Save(Gan.Keras.Training.Runs.RunFolder.ConfigurationPath(run));
+        using (var gan = configuration.CreateGan(shape))
             gan.SaveWeights(Path.Combine(run, "weights.safetensors"), new Dictionary<string, string> { ["data"] = "mnist-t10k" });
 
         // When the folder is evaluated (an MLP would not accept these weights)

@@ -75,7 +75,7 @@ public class ExportCommandTests
             using (torch.no_grad())
                 foreach (var tensor in saved.Gan.GeneratorEmaWeights.Values) tensor.mul_(0.5);
             using var checkpoint = TrainingCheckpoint.Capture(saved.Gan, epoch: 2, step: 10);
-            new CheckpointManager(saved.CheckpointDirectory).Save(checkpoint);
+            new CheckpointManager(saved.Folder.CheckpointFolder).Save(checkpoint);
             expected = saved.Gan.GenerateFrom(z);
             trained = saved.Gan.Generator.Call(z);
         }

@@ -34,6 +34,7 @@ public class ParityCommandTests
         Assert.Contains("\"d_loss_first5\":0.00099", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(false, "\"implementation\":\"Gan.Keras")]
     [InlineData(true, "\"implementation\":\"TorchSharp reference")]

@@ -53,6 +53,23 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Train_ReusesARunsOwnRunJson_AsConfig()
+    {
+        // Given a finished run
+        string folder = TestPaths.NewTempFolder();
+        string first = Path.Combine(folder, "first"), second = Path.Combine(folder, "second");
+        Assert.Equal(0, CliRunner.Run("train", "--epochs", "1", "--batch-size", "2000", "--seed", "3", "--out", first, "--quiet").ExitCode);
+
+        // When its run.json (with its format and sample-shape keys) configures a new run
+        var (code, _, error) = CliRunner.Run("train", "--config", Path.Combine(first, "run.json"), "--out", second, "--quiet");
+
+        // Then the new run has the same settings and, on the CPU, the same weights
+        Assert.True(code == 0, error);
+        Assert.Equal(File.ReadAllText(Path.Combine(first, "run.json")), File.ReadAllText(Path.Combine(second, "run.json")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(first, "weights.safetensors")), File.ReadAllBytes(Path.Combine(second, "weights.safetensors")));
+    }
+
+    [Fact]
     public void Resume_TrainsMoreEpochsAdditively_AndEndsBitwiseEqualToAnUninterruptedRun()
     {
         // Given an uninterrupted 3-epoch run, and a 2-epoch run with the same seed

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Gan.Keras.Cli.Serving;
-using Gan.Keras.Cli.Training;
+using Gan.Keras.Models.Presets;
 using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers;
 using Gan.Keras.Models;
@@ -232,7 +232,7 @@ public class SampleServerTests(ITestOutputHelper output)
     internal static ISampleSource ConditionalSource(bool ema = false)
     {
         RandomSeed.Set(5);
-        var gan = RunFactory.CreateGan("conditional", "bce", new long[] { 1, 28, 28 }, seed: 5);
+        var gan = ModelPresets.Create("conditional", new long[] { 1, 28, 28 }, seed: 5);
         OnnxExporterTests.PerturbNormalization(gan.Generator);
         if (ema) Average(gan);
         return new CheckpointSampleSourceProbe(gan);

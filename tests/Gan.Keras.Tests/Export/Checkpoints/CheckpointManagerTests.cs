@@ -111,4 +111,22 @@ public class CheckpointManagerTests
         var entry = manager.Save(checkpoint);
         return (manager, Path.Combine(manager.Directory, entry.File));
     }
+
+    [Theory]
+    [InlineData("\"saved_utc\": \"0001-01-01T00:00:00+01:00\"", "saved_utc")]
+    [InlineData("\"epoch\": 1, \"epoch\": 2", "epoch")]
+    public void Entries_RefusesAnEntryWithADateOutsideTheCalendarOrAKeyTwice_NamingTheManifest(string fields, string key)
+    {
+        // Given a manifest whose entry saves a time that the offset moves before year 1, or gives a key twice
+        string folder = TestPaths.NewTempFolder();
+        var manager = new CheckpointManager(folder);
+        string entry = $"\"file\": \"ckpt-000001.safetensors\", \"step\": 1, \"sha256\": \"00\", \"bytes\": 1, {(key == "epoch" ? "\"saved_utc\": \"2025-01-01T00:00:00+00:00\", " : "\"epoch\": 1, ")}{fields}";
+        File.WriteAllText(manager.ManifestPath, $"{{\"format\": \"gan-keras.checkpoints.v1\", \"checkpoints\": [{{{entry}}}]}}");
+
+        // When its entries are read
+        var error = Assert.Throws<InvalidDataException>(() => manager.Entries);
+
+        // Then the manifest is named as corrupt
+        Assert.Contains(manager.ManifestPath, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,4 @@
-using Gan.Keras.Cli.Training;
+using Gan.Keras.Models.Presets;
 using Gan.Keras.Data;
 using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers;
@@ -30,7 +30,7 @@ public class OnnxExporterTests
     {
         // Given a preset's GAN with non-trivial batch-normalisation statistics, exported to ONNX
         RandomSeed.Set(11);
-        using var gan = RunFactory.CreateGan(preset, "bce", sampleShape, seed: 11);
+        using var gan = ModelPresets.Create(preset, sampleShape, seed: 11);
         PerturbNormalization(gan.Generator);
         byte[] model = OnnxExporter.ExportGeneratorToBytes(gan);
         using var onnx = new OnnxRunner(model);
@@ -98,7 +98,7 @@ public class OnnxExporterTests
     {
         // Given a conditional DCGAN exported to bytes
         RandomSeed.Set(1);
-        using var gan = RunFactory.CreateGan("conditional", "bce", new long[] { 1, 28, 28 }, seed: 1);
+        using var gan = ModelPresets.Create("conditional", new long[] { 1, 28, 28 }, seed: 1);
 
         // When ONNX Runtime loads it
         using var onnx = new OnnxRunner(OnnxExporter.ExportGeneratorToBytes(gan));

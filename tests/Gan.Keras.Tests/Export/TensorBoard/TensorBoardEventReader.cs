@@ -8,10 +8,14 @@ public static class TensorBoardEventReader
 {
     /// <summary>Reads all events of a file.</summary>
     /// <exception cref="InvalidDataException">A record's CRC or its protobuf encoding is invalid; the message names the file.</exception>
-    public static IReadOnlyList<TensorBoardEvent> Read(string path)
+    public static IReadOnlyList<TensorBoardEvent> Read(string path) => Read(File.ReadAllBytes(path), path);
+
+    /// <summary>Reads all events of a file's bytes; <paramref name="path"/> names the file in errors.</summary>
+    /// <exception cref="InvalidDataException">A record's CRC or its protobuf encoding is invalid; the message names the file.</exception>
+    public static IReadOnlyList<TensorBoardEvent> Read(byte[] bytes, string path)
     {
         var events = new List<TensorBoardEvent>();
-        foreach (var record in TfRecord.ReadAll(path))
+        foreach (var record in TfRecord.ReadAll(bytes, path))
         {
             try
             {

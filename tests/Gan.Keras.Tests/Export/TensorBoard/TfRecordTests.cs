@@ -47,4 +47,24 @@ public class TfRecordTests
         var error = Assert.Throws<InvalidDataException>(() => TfRecord.ReadAll(path));
         Assert.Contains($"'{path}': the data CRC of the record at byte 21", error.Message);
     }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(15)]
+    public void ReadAll_RefusesARecordHeaderWithNoRoomForItsDataCrc(int length)
+    {
+        // Given a file of 12 to 15 bytes: a record header claiming 0 data bytes, with a valid length CRC, and no data CRC
+        string path = Path.Combine(TestPaths.NewTempFolder(), "short.tfrecord");
+        using (var stream = new MemoryStream())
+        {
+            TfRecord.Write(stream, Array.Empty<byte>());
+            File.WriteAllBytes(path, stream.ToArray()[..length]);
+        }
+
+        // When it is read
+        var error = Assert.Throws<InvalidDataException>(() => TfRecord.ReadAll(path));
+
+        // Then it is refused as truncated, naming the file and the record's offset
+        Assert.Contains($"'{path}': record at byte 0 claims 0 data bytes", error.Message, StringComparison.Ordinal);
+    }
 }

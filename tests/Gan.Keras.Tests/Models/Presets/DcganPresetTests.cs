@@ -1,4 +1,5 @@
 using Gan.Keras.Layers;
+using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Models.Presets;
 using TorchSharp;
 using Xunit;
@@ -66,4 +67,31 @@ public class DcganPresetTests
         Assert.Equal(new long[] { 74 }, generator.InputShape);
         Assert.Equal(new long[] { 2, 1 }, logits.shape);
     }
+
+    [Fact]
+    public void KernelInitializer_ReplacesTheDefaultNormalOnEveryKernel()
+    {
+        // Given the networks with and without a Glorot-uniform initializer
+        var glorot = new GlorotUniform();
+        using var generator = DcganPreset.Generator(kernelInitializer: glorot);
+        using var discriminator = DcganPreset.Discriminator(kernelInitializer: glorot);
+        using var defaultGenerator = DcganPreset.Generator();
+
+        // When their kernel layers' initializers are read
+        var given = generator.SubLayers.Concat(discriminator.SubLayers).Select(KernelInitializer).OfType<Initializer>().ToList();
+        var defaults = defaultGenerator.SubLayers.Select(KernelInitializer).OfType<Initializer>().ToList();
+
+        // Then all six kernels (three in each network) use the given one, and the default is N(0, 0.02)
+        Assert.Equal(6, given.Count);
+        Assert.All(given, init => Assert.Same(glorot, init));
+        Assert.All(defaults, init => Assert.IsType<RandomNormal>(init));
+    }
+
+    private static Initializer? KernelInitializer(Layer layer) => layer switch
+    {
+        Dense dense => dense.KernelInitializer,
+        Conv2D conv => conv.KernelInitializer,
+        Conv2DTranspose transposed => transposed.KernelInitializer,
+        _ => null,
+    };
 }

@@ -7,16 +7,17 @@ using Gan.Keras.Export;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace Gan.Keras.Tests.Cli;
+namespace Gan.Keras.Tests.Cli.Commands;
 
-public class CheckpointKillTests
+public class TrainCommandKillTests
 {
     private const int Kills = 20;
     private const int Epochs = 48;
     private readonly ITestOutputHelper output;
 
-    public CheckpointKillTests(ITestOutputHelper output) => this.output = output;
+    public TrainCommandKillTests(ITestOutputHelper output) => this.output = output;
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void SigkillDuringCheckpointWrites_AlwaysLeavesALoadableCheckpoint_AndResumingEndsBitwiseEqual()
     {

@@ -2,10 +2,11 @@ using Gan.Keras.Callbacks;
 using SkiaSharp;
 using Xunit;
 
-namespace Gan.Keras.Tests.Cli.Training;
+namespace Gan.Keras.Tests.Cli.Commands;
 
-public class ModelPresetTests
+public class TrainCommandPresetTests
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public void Conditional_TrainsOnLabelledImages_DrawsOneRowPerClass_AndSampleTakesLabels()
     {
@@ -28,6 +29,7 @@ public class ModelPresetTests
         Assert.Contains("outside the model's classes 0..9", outOfRange.Error);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Dcgan_WithWganGp_TakesFiveCriticStepsAndLogsThePenalty()
     {

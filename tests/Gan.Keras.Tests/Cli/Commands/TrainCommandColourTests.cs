@@ -1,13 +1,15 @@
+using Gan.Keras.Training.Runs;
 using System.Globalization;
 using System.Text.Json;
 using Gan.Keras.Cli.Training;
 using SkiaSharp;
 using Xunit;
 
-namespace Gan.Keras.Tests.Cli;
+namespace Gan.Keras.Tests.Cli.Commands;
 
-public class ColourDataTests
+public class TrainCommandColourTests
 {
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("mlp", 32)]
     [InlineData("mlp-small", 32)]
@@ -33,7 +35,7 @@ public class ColourDataTests
         // Then the run recorded RGB samples, its pictures are colour grids, and eval reports the ResNet-18 metrics
         Assert.True(sample.ExitCode == 0, sample.Error);
         Assert.True(eval.ExitCode == 0, eval.Error);
-        var shape = RunOptions.Load(Path.Combine(run, RunOptions.RunFileName), new RunOptions(), isRunFile: true).SampleShape!;
+        var shape = RunConfiguration.Load(RunFolder.ConfigurationPath(run)).SampleShape!;
         Assert.Equal(model.StartsWith("mlp", StringComparison.Ordinal) ? new long[] { 3L * side * side } : new long[] { 3, side, side }, shape);
         using (var grid = SKBitmap.Decode(Path.Combine(run, "samples.png")))
             Assert.True(HasColour(grid), "samples.png is gray");
@@ -51,6 +53,7 @@ public class ColourDataTests
         Assert.InRange(metrics.GetProperty("recall_resnet18").GetDouble(), 0, 1);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Train_ResizesAndConvertsShapes_WithImageSizeAndChannels_AndRecordsThemForResume()
     {
@@ -62,7 +65,7 @@ public class ColourDataTests
 
         // Then the samples were [3, 16, 16], run.json keeps both settings, and a resume with another size is refused
         Assert.True(train.ExitCode == 0, train.Error);
-        var saved = RunOptions.Load(Path.Combine(run, RunOptions.RunFileName), new RunOptions(), isRunFile: true);
+        var saved = RunConfiguration.Load(RunFolder.ConfigurationPath(run));
         Assert.Equal(new long[] { 3, 16, 16 }, saved.SampleShape);
         Assert.Equal((16, 3), (saved.ImageSize, saved.Channels));
         var resume = CliRunner.Run("train", "--resume", run, "--image-size", "32");
@@ -105,7 +108,7 @@ public class ColourDataTests
 
         // Then it built the preset for [channels, 32, 32]
         Assert.True(train.ExitCode == 0, train.Error);
-        Assert.Equal(new long[] { expectedChannels, side, side }, RunOptions.Load(Path.Combine(run, RunOptions.RunFileName), new RunOptions(), isRunFile: true).SampleShape);
+        Assert.Equal(new long[] { expectedChannels, side, side }, RunConfiguration.Load(RunFolder.ConfigurationPath(run)).SampleShape);
     }
 
     [Theory]

@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace Gan.Keras.Tests.Fuzzing;
+
+/// <summary>What a fuzz run did: how many cases, how many the reader accepted or rejected, how long, how much it allocated.</summary>
+/// <param name="Reader">The reader's name.</param>
+/// <param name="Cases">Cases run.</param>
+/// <param name="Accepted">Cases the reader read without error (a mutation can leave a file valid).</param>
+/// <param name="Rejected">Cases rejected with the documented exception naming the file.</param>
+/// <param name="Elapsed">Wall time of all cases.</param>
+/// <param name="SlowestCase">The longest single case.</param>
+/// <param name="MostAllocated">The most managed bytes one case allocated.</param>
+/// <param name="MostAllocatedLength">The length of that case's file.</param>
+public sealed record FuzzReport(string Reader, int Cases, int Accepted, int Rejected, TimeSpan Elapsed, TimeSpan SlowestCase, long MostAllocated, long MostAllocatedLength)
+{
+    /// <summary>Returns the report as one line, as the fuzz tests print it.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"fuzz {Reader}: {Cases} mutations, {Rejected} rejected (documented exception naming the file), {Accepted} accepted, {Elapsed.TotalSeconds:F2} s, slowest case {SlowestCase.TotalMilliseconds:F1} ms, most allocated {MostAllocated:N0} bytes (file of {MostAllocatedLength:N0} bytes)");
+}
