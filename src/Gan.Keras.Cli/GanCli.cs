@@ -52,6 +52,10 @@ public static class GanCli
                 .WithDescription("Load a saved run (its checkpoint, hash-verified) and write generated samples as a PNG or CSV.");
             config.AddCommand<EvalCommand>("eval")
                 .WithDescription("Evaluate a saved generator: mode coverage (ring8, grid25) or FID, KID, precision/recall and class coverage (MNIST-like data).");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Export a saved run's generator to ONNX (for ONNX Runtime: C#, Python, mobile, the browser; no libtorch needed).");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve a web page on this machine to explore a saved generator: sample grids by seed, interpolation, classes.");
             config.AddCommand<ParityCommand>("parity")
                 .WithDescription("Replay a golden trace recorded by PyTorch or TensorFlow and compare losses and weights.");
             addCommands?.Invoke(config);

@@ -115,10 +115,10 @@ public sealed class SpectralNormalization : Layer
         return output.MoveToOuterDisposeScope();
     }
 
-    private static torch.Tensor Matrix(torch.Tensor kernel) => kernel.reshape(kernel.shape[0], -1);
+    internal static torch.Tensor Matrix(torch.Tensor kernel) => kernel.reshape(kernel.shape[0], -1);
 
     /// <summary>σ = v·W·uᵀ with v = normalize(u·Wᵀ); u and v are constants, W keeps its gradient.</summary>
-    private static torch.Tensor Sigma(torch.Tensor matrix, torch.Tensor u)
+    internal static torch.Tensor Sigma(torch.Tensor matrix, torch.Tensor u)
     {
         torch.Tensor v;
         using (torch.no_grad()) v = torch.nn.functional.normalize(u.matmul(matrix.t()), dim: 1);

@@ -184,6 +184,15 @@ public class GanModel : GanTrainer, IDisposable
         finally { foreach (var tensor in copies.Values) tensor.Dispose(); }
     }
 
+    /// <summary>
+    /// Exports the generator to an ONNX file for ONNX Runtime (opset <see cref="Export.Onnx.OnnxExporter.Opset"/>, dynamic
+    /// batch), with the weights <see cref="Generate"/> uses (the moving average when <see cref="GeneratorEmaDecay"/> is set).
+    /// See <see cref="Export.Onnx.OnnxExporter"/> for the graph's inputs and outputs.
+    /// </summary>
+    /// <param name="path">The <c>.onnx</c> file to write (atomically).</param>
+    /// <exception cref="Export.Onnx.OnnxExportException">A layer of the generator cannot be exported; nothing was written.</exception>
+    public Export.Onnx.OnnxExportInfo ExportGenerator(string path) => Export.Onnx.OnnxExporter.ExportGenerator(this, path);
+
     /// <summary>Loads weights saved by <see cref="SaveWeights"/>; names and shapes must match exactly (<see cref="TrainingState.Restore"/>).</summary>
     /// <exception cref="InvalidDataException">The file is corrupt, or its names or shapes do not match these models (all mismatches are listed).</exception>
     public void LoadWeights(string path)

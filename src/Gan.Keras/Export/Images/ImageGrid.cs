@@ -40,8 +40,9 @@ public static class ImageGrid
         const int pad = 2;
         var bytes = nchw.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to_type(torch.uint8).contiguous().data<byte>().ToArray();
         int width = (int)(cols * (w * scale + pad) + pad), height = (int)(rows * (h * scale + pad) + pad);
-        using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        bitmap.Erase(new SKColor(40, 40, 40));
+        // Pixels are written into one RGBA buffer and copied into the bitmap once (SKBitmap.SetPixel costs microseconds a call).
+        var rgba = new byte[width * height * 4];
+        for (int p = 0; p < rgba.Length; p += 4) (rgba[p], rgba[p + 1], rgba[p + 2], rgba[p + 3]) = (40, 40, 40, 255);
         for (long i = 0; i < n; i++)
         {
             int x0 = (int)(pad + (i % cols) * (w * scale + pad)), y0 = (int)(pad + (i / cols) * (h * scale + pad));
@@ -49,12 +50,18 @@ public static class ImageGrid
                 for (long x = 0; x < w; x++)
                 {
                     byte Channel(long ch) => bytes[((i * c + Math.Min(ch, c - 1)) * h + y) * w + x];
-                    var color = new SKColor(Channel(0), Channel(1), Channel(2));
+                    byte r = Channel(0), g = Channel(1), b = Channel(2);
                     for (int dy = 0; dy < scale; dy++)
                         for (int dx = 0; dx < scale; dx++)
-                            bitmap.SetPixel(x0 + (int)x * scale + dx, y0 + (int)y * scale + dy, color);
+                        {
+                            int p = ((y0 + (int)y * scale + dy) * width + x0 + (int)x * scale + dx) * 4;
+                            (rgba[p], rgba[p + 1], rgba[p + 2]) = (r, g, b);
+                        }
                 }
         }
+        using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        for (int row = 0; row < height; row++)
+            System.Runtime.InteropServices.Marshal.Copy(rgba, row * width * 4, bitmap.GetPixels() + row * bitmap.RowBytes, width * 4);
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();

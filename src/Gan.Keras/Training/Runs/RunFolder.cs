@@ -122,6 +122,9 @@ public sealed class RunFolder
         try
         {
             using var checkpoint = manager.Load(entry);
+            // A checkpoint of a model that averaged its generator holds the average (generator_ema.*): keep it, so the
+            // run generates (and exports) as Generate did. Only the average's values are read back, not its decay.
+            if (checkpoint.TensorNames.Any(n => n.StartsWith("generator_ema.", StringComparison.Ordinal))) gan.GeneratorEmaDecay ??= 0.999;
             checkpoint.RestoreWeightsInto(gan);
             return gan;
         }
