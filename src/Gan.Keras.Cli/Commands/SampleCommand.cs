@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using Gan.Keras.Models.Presets;
-using Gan.Keras.Training.Runs;
 using Gan.Keras.Cli.Training;
 using Gan.Keras.Export.Images;
 using Gan.Keras.Export;
@@ -58,26 +57,16 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        RunFolder run;
-        string? file;
-        try
-        {
-            run = RunFolder.Locate(settings.Checkpoint!, out file);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException($"--checkpoint {ex.Message}", ex);
-        }
-        var configuration = run.LoadConfiguration();
         int[]? labels = ParseLabels(settings.Labels);
+        using var run = SavedRun.Load(settings.Checkpoint!);
+        var (configuration, gan, entry) = (run.Configuration, run.Gan, run.Entry);
         var device = (configuration with { Device = settings.Device ?? "cpu" }).ResolveDevice();
         using var threads = TorchThreads.Limit(ModelPresets.PreferredThreads(configuration.ModelOrDefault));
-        using var gan = run.LoadGan(file, out var entry);
         if (labels is not null && gan.NumClasses == 0)
             throw new UsageException($"--labels: this run's model '{configuration.ModelOrDefault}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
         gan.To(device);
 
-        string output = settings.Out ?? run.Combine("sample.png");
+        string output = settings.Out ?? run.Folder.Combine("sample.png");
         long seed = settings.Seed ?? configuration.Seed;
         int? columns = null;
         if (gan.NumClasses > 0)
@@ -104,7 +93,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
             AtomicFile.WriteAllBytes(output, png);
         }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Wrote {count} samples from {Path.Combine(run.CheckpointFolder, entry.File)} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
+            $"Wrote {count} samples from {run.CheckpointFile} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
         return 0;
     }
 

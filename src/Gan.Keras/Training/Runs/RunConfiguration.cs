@@ -193,7 +193,7 @@ public sealed record RunConfiguration
             throw Invalid(ImageSize is not null ? "image-size" : "channels", n => $"{n("image-size")} and {n("channels")} apply to image data, but {n("data")} {Data} is 2-D points. Drop them, or use image data (shapes, mnist, cifar10, a folder).");
         if (Model is not null && !ModelPresets.Names.Contains(Model))
             throw Invalid("model", n => $"Unknown {n("model")} '{Model}'. Valid: {string.Join(", ", ModelPresets.Names)}.");
-        if (!GanLosses.Names.Contains(Loss) && !TryLoss(Loss))
+        if (!TryLoss(Loss))
             throw Invalid("loss", n => $"Unknown {n("loss")} '{Loss}'. Valid: {string.Join(", ", GanLosses.Names)}.");
         if (!DeviceNames.Contains(Device))
             throw Invalid("device", n => $"Unknown {n("device")} '{Device}'. Valid: {string.Join(", ", DeviceNames)}.");
