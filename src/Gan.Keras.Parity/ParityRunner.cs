@@ -115,8 +115,8 @@ public static class ParityRunner
 
     /// <summary>
     /// Replays a <c>gan-keras-trace/2</c> trace with Gan.Keras: the networks, loss and optimizers its metadata
-    /// describes (<see cref="SequentialTrace"/>), one <see cref="Training.GanTrainer.TrainDiscriminatorStep"/> and one
-    /// <see cref="Training.GanTrainer.TrainGeneratorStep"/> per recorded step, the generator's average when <c>ema_decay</c> is set,
+    /// describes (<see cref="SequentialTrace"/>), one <see cref="Training.GanTrainer.TrainDiscriminatorStep(torch.Tensor, LatentBatch)"/> and one
+    /// <see cref="Training.GanTrainer.TrainGeneratorStep(LatentBatch)"/> per recorded step, the generator's average when <c>ema_decay</c> is set,
     /// and the inference-mode output on <c>eval.z</c> when recorded.
     /// </summary>
     private static ParityReport RunSequential(GoldenTrace trace)
@@ -287,16 +287,16 @@ public static class ParityRunner
 
         public List<float> GeneratorLosses { get; } = new();
 
-        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null)
+        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs)
         {
-            var result = base.TrainDiscriminatorStep(real, latent, labels);
+            var result = base.TrainDiscriminatorStep(real, generatorInputs);
             DiscriminatorLosses.Add(StepValue(result.Loss));
             return result;
         }
 
-        public override torch.Tensor TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null)
+        public override torch.Tensor TrainGeneratorStep(LatentBatch generatorInputs)
         {
-            var loss = base.TrainGeneratorStep(latent, labels);
+            var loss = base.TrainGeneratorStep(generatorInputs);
             GeneratorLosses.Add(StepValue(loss));
             return loss;
         }

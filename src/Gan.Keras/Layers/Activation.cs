@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -25,6 +26,9 @@ public sealed class Activation : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new ActivationConfig(ActivationName, ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input) => onnx.Activate(ActivationName, input);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => function(inputs);

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
 using TorchSharp;
@@ -76,6 +77,23 @@ public sealed class BatchNormalization : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new BatchNormalizationConfig(Momentum, Epsilon, Center, Scale, ConfigName) { UnbiasedMovingVariance = UnbiasedMovingVariance };
+
+    /// <inheritdoc />
+    /// <remarks>True: in training, each example is normalised with its batch's statistics.</remarks>
+    public override bool MixesBatch => true;
+
+    /// <inheritdoc />
+    /// <remarks>Inference mode: the moving statistics.</remarks>
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        var mean = onnx.Weight("moving_mean");
+        long channels = mean.shape[0];
+        string scale = onnx.AddWeightIfPresent("gamma") ?? onnx.AddFloats("gamma", new[] { channels }, Enumerable.Repeat(1f, (int)channels).ToArray());
+        string offset = onnx.AddWeightIfPresent("beta") ?? onnx.AddFloats("beta", new[] { channels }, new float[channels]);
+        return onnx.AddNode("BatchNormalization", [input, scale, offset, onnx.AddConstant("moving_mean", mean), onnx.AddWeight("moving_variance")],
+            OnnxAttribute.Float("epsilon", (float)Epsilon));
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
 using TorchSharp;
@@ -115,6 +116,26 @@ public sealed class Conv2D : Layer, IKernelLayer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new Conv2DConfig(Filters, KernelSize, Strides, Padding, ActivationName, UseBias, ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        var inputShape = InputShape!;
+        long top = 0, bottom = 0, left = 0, right = 0;
+        if (Padding == "same")
+        {
+            (top, bottom) = ConvArithmetic.SamePadding(inputShape[1], KernelSize.Height, Strides.Height);
+            (left, right) = ConvArithmetic.SamePadding(inputShape[2], KernelSize.Width, Strides.Width);
+        }
+        var inputs = new List<string> { input, onnx.AddWeight("kernel") };
+        if (onnx.AddWeightIfPresent("bias") is { } bias) inputs.Add(bias);
+        string output = onnx.AddNode("Conv", inputs,
+            OnnxAttribute.Ints("kernel_shape", KernelSize.Height, KernelSize.Width),
+            OnnxAttribute.Ints("strides", Strides.Height, Strides.Width),
+            OnnxAttribute.Ints("pads", top, left, bottom, right));
+        return onnx.Activate(ActivationName, output);
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

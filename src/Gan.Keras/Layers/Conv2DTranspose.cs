@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
 using TorchSharp;
@@ -120,6 +121,41 @@ public sealed class Conv2DTranspose : Layer, IKernelLayer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new Conv2DTransposeConfig(Filters, KernelSize, Strides, Padding, OutputPadding, ActivationName, UseBias, ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        // The layer computes the full transposed convolution ((in − 1)·s + k), then crops (or pads with zeros) to
+        // Keras's output size, then adds the bias. ONNX's ConvTranspose crops with its pads; rows beyond the full
+        // output (only when k < s) are added by a Pad node, before the bias as in the layer.
+        ArgumentNullException.ThrowIfNull(onnx);
+        var inputShape = InputShape!;
+        var output = OutputShape!;
+        long h = inputShape[1], w = inputShape[2], outH = output[1], outW = output[2];
+        long fullH = (h - 1) * Strides.Height + KernelSize.Height, fullW = (w - 1) * Strides.Width + KernelSize.Width;
+        long top = ConvArithmetic.DeconvCropBefore(h, KernelSize.Height, Strides.Height, Padding, outH);
+        long left = ConvArithmetic.DeconvCropBefore(w, KernelSize.Width, Strides.Width, Padding, outW);
+        long bottom = outH - (fullH - top), right = outW - (fullW - left);
+        bool extend = bottom > 0 || right > 0;
+        var inputs = new List<string> { input, onnx.AddWeight("kernel") };
+        string? b = onnx.AddWeightIfPresent("bias");
+        if (b is not null && !extend) inputs.Add(b);
+        string x = onnx.AddNode("ConvTranspose", inputs,
+            OnnxAttribute.Ints("kernel_shape", KernelSize.Height, KernelSize.Width),
+            OnnxAttribute.Ints("strides", Strides.Height, Strides.Width),
+            OnnxAttribute.Ints("pads", top, left, Math.Max(0, -bottom), Math.Max(0, -right)));
+        if (extend)
+        {
+            string pads = onnx.AddInt64s("pads", new long[] { 8 }, new long[] { 0, 0, 0, 0, 0, 0, Math.Max(0, bottom), Math.Max(0, right) });
+            x = onnx.AddNode("Pad", [x, pads], OnnxAttribute.String("mode", "constant"));
+            if (b is not null)
+            {
+                string shape = onnx.AddInt64s("bias_shape", new long[] { 4 }, new long[] { 1, -1, 1, 1 });
+                x = onnx.AddNode("Add", [x, onnx.AddNode("Reshape", [b, shape])]);
+            }
+        }
+        return onnx.Activate(ActivationName, x);
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

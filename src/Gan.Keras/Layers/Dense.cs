@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using TorchSharp;
 
@@ -59,6 +60,23 @@ public sealed class Dense : Layer, IKernelLayer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new DenseConfig(Units, ActivationName, UseBias, ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        string w = onnx.AddWeight("kernel");
+        string? b = onnx.AddWeightIfPresent("bias");
+        string linear;
+        if (InputShape!.Count == 1)
+            linear = onnx.AddNode("Gemm", b is null ? [input, w] : [input, w, b]);
+        else
+        {
+            linear = onnx.AddNode("MatMul", [input, w]);
+            if (b is not null) linear = onnx.AddNode("Add", [linear, b]);
+        }
+        return onnx.Activate(ActivationName, linear);
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -23,6 +24,10 @@ public sealed class Dropout : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new DropoutConfig(Rate, ConfigName);
+
+    /// <inheritdoc />
+    /// <remarks>Inference mode: the identity.</remarks>
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input) => input;
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) =>

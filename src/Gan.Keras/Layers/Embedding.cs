@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
 using TorchSharp;
@@ -48,6 +49,16 @@ public sealed class Embedding : Layer, IKernelLayer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new EmbeddingConfig(InputDim, OutputDim, ConfigName);
+
+    /// <inheritdoc />
+    /// <remarks>Indices are cast to int64 (floats truncated, as Keras casts them), then rows gathered.</remarks>
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        string table = onnx.AddWeight("embeddings");
+        string indices = onnx.AddNode("Cast", [input], OnnxAttribute.Int("to", 7 /* INT64 */));
+        return onnx.AddNode("Gather", [table, indices], OnnxAttribute.Int("axis", 0));
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Internal;
 using TorchSharp;
 
@@ -14,6 +15,9 @@ public sealed class Flatten : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new FlattenConfig(ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input) => onnx.AddNode("Flatten", [input], OnnxAttribute.Int("axis", 1));
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => inputs.reshape(inputs.shape[0], -1);

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -35,6 +36,10 @@ public sealed class GaussianNoise : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new GaussianNoiseConfig(Stddev, Seed, ConfigName);
+
+    /// <inheritdoc />
+    /// <remarks>Inference mode: the identity.</remarks>
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input) => input;
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -22,6 +23,9 @@ public sealed class LeakyReLU : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new LeakyReLUConfig(Alpha, ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input) => onnx.AddNode("LeakyRelu", [input], OnnxAttribute.Float("alpha", (float)Alpha));
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => torch.nn.functional.leaky_relu(inputs, Alpha);

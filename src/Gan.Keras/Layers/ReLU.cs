@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -13,6 +14,9 @@ public sealed class ReLU : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new ReLUConfig(ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input) => onnx.AddNode("Relu", [input]);
 
     /// <inheritdoc />
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training) => torch.nn.functional.relu(inputs);

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Internal;
 using TorchSharp;
 
@@ -37,6 +38,15 @@ public sealed class Reshape : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new ReshapeConfig(targetShape.ToArray(), ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        var output = OutputShape!;
+        string shape = onnx.AddInt64s("shape", new long[] { output.Count + 1 }, new long[] { -1 }.Concat(output).ToArray());
+        return onnx.AddNode("Reshape", [input, shape]);
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape) => ComputeOutputShape(inputShape);

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
 using TorchSharp;
@@ -66,6 +67,21 @@ public sealed class SpectralNormalization : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new SpectralNormalizationConfig(layer.GetConfig(), PowerIterations, ConfigName);
+
+    /// <inheritdoc />
+    /// <remarks>Inference: the wrapped layer runs with W / σ, σ = v·W·uᵀ from the stored u (not updated), as the layer computes it.</remarks>
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        string kernelName = layer is Embedding ? "embeddings" : "kernel";
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var kernel = onnx.Weight("layer." + kernelName);
+        var matrix = Matrix(kernel);
+        var sigma = Sigma(matrix, onnx.Weight("vector_u"));
+        sigma = torch.where(matrix.eq(0).all(), torch.ones_like(sigma), sigma);
+        return onnx.Export(layer, input, new Dictionary<string, torch.Tensor> { [kernelName] = kernel / sigma });
+    }
 
     /// <inheritdoc />
     protected override void BuildWeights(IReadOnlyList<long> inputShape)

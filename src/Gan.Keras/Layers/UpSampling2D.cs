@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Internal;
 using TorchSharp;
 
@@ -50,6 +51,19 @@ public sealed class UpSampling2D : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new UpSampling2DConfig(Size, Interpolation, ConfigName);
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        string scales = onnx.AddFloats("scales", new long[] { 4 }, new float[] { 1, 1, Size.Height, Size.Width });
+        // Nearest: each pixel repeated (source index floor(dst / s)). Bilinear: half-pixel centres, as align_corners=False.
+        return Interpolation == "nearest"
+            ? onnx.AddNode("Resize", [input, string.Empty, scales],
+                OnnxAttribute.String("mode", "nearest"), OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"), OnnxAttribute.String("nearest_mode", "floor"))
+            : onnx.AddNode("Resize", [input, string.Empty, scales],
+                OnnxAttribute.String("mode", "linear"), OnnxAttribute.String("coordinate_transformation_mode", "half_pixel"));
+    }
 
     /// <inheritdoc />
     protected override void ValidateInputShape(IReadOnlyList<long> inputShape)

@@ -1,4 +1,4 @@
-using Gan.Keras.Data;
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Internal;
 using Gan.Keras.Layers;
 using TorchSharp;
@@ -15,9 +15,9 @@ namespace Gan.Keras.Models;
 /// <c>[latent ‖ one_hot(y)]</c>, <c>[batch, latentDim + numClasses]</c>; the discriminator receives the sample with
 /// the one-hot vector appended: for flat samples <c>[batch, features + numClasses]</c>, for images (NCHW)
 /// <c>numClasses</c> constant channels <c>[batch, channels + numClasses, h, w]</c>. Build the two models for those
-/// input shapes; the data must be labelled (<see cref="InMemoryDataset.Labels"/>).
+/// input shapes; the data must be labelled (<see cref="Data.InMemoryDataset.Labels"/>).
 /// </remarks>
-public sealed class ConditionalGanModel : GanModel
+public class ConditionalGanModel : GanModel
 {
     /// <summary>Initializes a new instance of the <see cref="ConditionalGanModel"/> class.</summary>
     /// <param name="generator">Maps <c>[batch, latentDim + numClasses]</c> to samples.</param>
@@ -26,50 +26,23 @@ public sealed class ConditionalGanModel : GanModel
     /// <param name="numClasses">Number of classes (10 for MNIST); at least 2.</param>
     /// <param name="seed">Seed of the model's random stream; random when null.</param>
     public ConditionalGanModel(Model generator, Model discriminator, int latentDim, int numClasses, long? seed = null)
-        : base(generator, discriminator, latentDim, seed, new long[] { (long)latentDim + CheckClasses(numClasses) })
+        : base(generator, discriminator, new[] { GeneratorInput.Latent(latentDim), GeneratorInput.Labels(numClasses, column: false) }, seed,
+            new long[] { (long)latentDim + numClasses })
     {
-        NumClasses = numClasses;
-    }
-
-    /// <summary>Gets the number of classes.</summary>
-    public override int NumClasses { get; }
-
-    /// <summary>One training step on a labelled batch; see <see cref="Training.GanTrainer.TrainStep"/>.</summary>
-    /// <exception cref="ArgumentException">The batch has no labels, or a label is outside [0, NumClasses).</exception>
-    public override IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch)
-    {
-        RequireLabels(batch);
-        return base.TrainStep(batch);
     }
 
     /// <inheritdoc />
-    protected override void ValidateBatch(Batch batch)
+    /// <remarks>The generator receives <c>[latent ‖ one_hot(labels)]</c>.</remarks>
+    protected internal override torch.Tensor GeneratorCall(LatentBatch inputs, bool training)
     {
-        // Checked on the CPU batch, before it moves: no device read in the training step.
-        CheckLabels(RequireLabels(batch), nameof(batch));
-    }
-
-    /// <summary>The labels given (checked against the classes and the batch), or ascending ones (<c>i · NumClasses / count</c>): with 10 × NumClasses latent vectors, one class per grid row.</summary>
-    private protected override torch.Tensor ConditioningLabels(long count, torch.Tensor? labels)
-    {
-        if (labels is null) return torch.tensor(Enumerable.Range(0, (int)count).Select(i => (long)(i * NumClasses / count)).ToArray(), torch.int64);
-        CheckLabels(labels, nameof(labels));
-        if (labels.shape[0] != count)
-            throw new ArgumentException($"Got {count} latent vectors but {labels.shape[0]} labels; give one label per latent vector.", nameof(labels));
-        return labels;
-    }
-
-    /// <inheritdoc />
-    protected internal override torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training)
-    {
-        ArgumentNullException.ThrowIfNull(latent);
-        using var oneHot = OneHot(labels, latent);
-        using var input = torch.cat(new[] { latent, oneHot }, 1);
+        ArgumentNullException.ThrowIfNull(inputs);
+        using var oneHot = OneHot(inputs.Labels, inputs.Latent);
+        using var input = torch.cat(new[] { inputs.Latent, oneHot }, 1);
         return Generator.Call(input, training);
     }
 
     /// <inheritdoc />
-    protected internal override torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training)
+    protected internal override IReadOnlyList<torch.Tensor> DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training)
     {
         ArgumentNullException.ThrowIfNull(samples);
         using var scope = torch.NewDisposeScope();
@@ -90,7 +63,7 @@ public sealed class ConditionalGanModel : GanModel
                 $"ConditionalGanModel can condition flat samples [batch, features] or images [batch, channels, h, w], but received {Shapes.Format(samples.shape)}.",
                 new long[] { -1 }, samples.shape);
         }
-        return Discriminator.Call(conditioned, training).MoveToOuterDisposeScope();
+        return new[] { Discriminator.Call(conditioned, training).MoveToOuterDisposeScope() };
     }
 
     /// <inheritdoc />
@@ -107,6 +80,23 @@ public sealed class ConditionalGanModel : GanModel
         };
     }
 
+    /// <inheritdoc />
+    /// <remarks>Labels become one-hot rows of an identity table (a Gather, as an Embedding lookup), joined to the latent vector by a Concat.</remarks>
+    protected internal override string ExportGeneratorGraph(OnnxExportContext onnx, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        ArgumentNullException.ThrowIfNull(inputs);
+        onnx.SetRootStem("one_hot");
+        var identity = new float[NumClasses * NumClasses];
+        for (int i = 0; i < NumClasses; i++) identity[i * NumClasses + i] = 1;
+        string table = onnx.AddFloats("table", new long[] { NumClasses, NumClasses }, identity);
+        string indices = onnx.AddNode("Cast", [inputs[1]], OnnxAttribute.Int("to", 7 /* INT64 */));
+        string oneHot = onnx.AddNode("Gather", [table, indices], OnnxAttribute.Int("axis", 0));
+        onnx.SetRootStem("condition");
+        string joined = onnx.AddNode("Concat", [inputs[0], oneHot], OnnxAttribute.Int("axis", 1));
+        return onnx.ExportRoot(Generator, new[] { joined })[0];
+    }
+
     private torch.Tensor OneHot(torch.Tensor? labels, torch.Tensor like)
     {
         if (labels is null)
@@ -116,27 +106,5 @@ public sealed class ConditionalGanModel : GanModel
         using var classes = labels.to(torch.int64);
         using var oneHot = torch.nn.functional.one_hot(classes, NumClasses);
         return oneHot.to(like.dtype, like.device);
-    }
-
-    private static torch.Tensor RequireLabels(Batch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.Labels ?? throw new ArgumentException("ConditionalGanModel needs labelled data, but the batch has no labels. Load a dataset with labels (e.g. Mnist.Load keeps them).", nameof(batch));
-    }
-
-    private void CheckLabels(torch.Tensor labels, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(labels, parameterName);
-        if (labels.dim() != 1 || labels.numel() == 0)
-            throw new ArgumentException($"Labels must be a non-empty 1-D tensor [batch], but got {Shapes.Format(labels.shape)}.", parameterName);
-        long min = labels.min().item<long>(), max = labels.max().item<long>();
-        if (min < 0 || max >= NumClasses)
-            throw new ArgumentException($"Labels must be class indices in [0, {NumClasses}), but got values from {min} to {max}. Check numClasses or the data's labels.", parameterName);
-    }
-
-    private static int CheckClasses(int numClasses)
-    {
-        if (numClasses < 2) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "A conditional GAN needs at least 2 classes.");
-        return numClasses;
     }
 }

@@ -22,24 +22,51 @@ public class GanModel : GanTrainer, IDisposable
 
     /// <summary>Initializes a new instance of the <see cref="GanModel"/> class: a generator of <c>[batch, latentDim]</c> latent vectors, a discriminator of samples, and the seed of the model's own random stream (latent noise, shuffling; random when null).</summary>
     public GanModel(Model generator, Model discriminator, int latentDim, long? seed = null)
-        : this(generator, discriminator, latentDim, seed, new long[] { latentDim })
+        : this(generator, discriminator, new[] { GeneratorInput.Latent(latentDim) }, seed, null)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="GanModel"/> class whose generator takes <paramref name="generatorInputShape"/>: the latent vector plus any conditioning.</summary>
-    protected GanModel(Model generator, Model discriminator, int latentDim, long? seed, IReadOnlyList<long> generatorInputShape)
+    /// <summary>
+    /// Initializes a new instance of the <see cref="GanModel"/> class whose generator takes several inputs, as a functional
+    /// <c>Model([noise, label], image)</c>: one <see cref="GeneratorInput"/> per generator input, in order, the latent
+    /// vector first (<see cref="GeneratorInput.Latent"/>), then labels (<see cref="GeneratorInput.Labels"/>) or codes. A
+    /// discriminator with two inputs receives the samples and the labels; one with several outputs is trained with
+    /// <see cref="GanTrainer.Compile(Optimizer, Optimizer, GanLoss, IReadOnlyList{OutputLoss})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The inputs do not start with the latent vector, or do not match the generator's inputs.</exception>
+    public GanModel(Model generator, Model discriminator, IReadOnlyList<GeneratorInput> generatorInputs, long? seed = null)
+        : this(generator, discriminator, generatorInputs, seed, null)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="GanModel"/> class whose generator takes one packed input of
+    /// <paramref name="packedInputShape"/> made from <paramref name="generatorInputs"/> by an override of
+    /// <see cref="GeneratorCall"/> (as <see cref="ConditionalGanModel"/> joins the latent vector and one-hot labels); null
+    /// when the generator takes the inputs as they are.
+    /// </summary>
+    protected GanModel(Model generator, Model discriminator, IReadOnlyList<GeneratorInput> generatorInputs, long? seed, IReadOnlyList<long>? packedInputShape)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(discriminator);
-        ArgumentNullException.ThrowIfNull(generatorInputShape);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentDim);
+        ArgumentNullException.ThrowIfNull(generatorInputs);
         if (ReferenceEquals(generator, discriminator))
             throw new ArgumentException("The generator and the discriminator must be two different models.", nameof(discriminator));
-        (Generator, Discriminator, LatentDim) = (generator, discriminator, latentDim);
+        if (generatorInputs.Count == 0 || generatorInputs[0] is not LatentInput latent)
+            throw new ArgumentException("The generator's inputs must start with the latent vector: GeneratorInput.Latent(dim).", nameof(generatorInputs));
+        if (generatorInputs.Skip(1).Any(i => i is LatentInput) || generatorInputs.OfType<LabelsInput>().Count() > 1)
+            throw new ArgumentException($"The generator's inputs {LatentBatch.Describe(generatorInputs)} have more than one latent vector or labels input.", nameof(generatorInputs));
+        if (generatorInputs.Select(i => i.Name).Distinct().Count() != generatorInputs.Count)
+            throw new ArgumentException($"The generator's inputs {LatentBatch.Describe(generatorInputs)} must have distinct names.", nameof(generatorInputs));
+        (Generator, Discriminator, LatentDim, GeneratorInputs) = (generator, discriminator, latent.Dim, generatorInputs.ToArray());
         Seed = seed ?? Random.Shared.NextInt64(0, long.MaxValue);
         random = new torch.Generator((ulong)Seed, torch.CPU);
-        GeneratorInputShape = generatorInputShape.ToArray();
-        if (!generator.Built) generator.Build(GeneratorInputShape);
+        GeneratorInputShapes = packedInputShape is null ? generatorInputs.Select(i => i.Shape).ToArray() : new[] { packedInputShape.ToArray() };
+        if (!generator.Built) generator.Build(GeneratorInputShapes);
+        else if (generator.InputShapes!.Count != GeneratorInputShapes.Count || generator.InputShapes.Zip(GeneratorInputShapes).Any(p => !p.First.SequenceEqual(p.Second)))
+            throw new ArgumentException(
+                $"The generator '{generator.Name}' takes inputs of shape {string.Join(", ", generator.InputShapes.Select(Internal.Shapes.FormatWithBatch))}, but the GAN feeds it {(packedInputShape is null ? LatentBatch.Describe(generatorInputs) : Internal.Shapes.FormatWithBatch(packedInputShape))}. List one GeneratorInput per generator input, in order.",
+                nameof(generatorInputs));
     }
 
     /// <inheritdoc />
@@ -49,7 +76,10 @@ public class GanModel : GanTrainer, IDisposable
     /// <summary>Gets the latent dimension.</summary>
     public int LatentDim { get; }
     /// <summary>Gets the number of classes the model is conditioned on (0 for an unconditional GAN).</summary>
-    public virtual int NumClasses => 0;
+    public int NumClasses => GeneratorInputs.OfType<LabelsInput>().FirstOrDefault()?.NumClasses ?? 0;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<GeneratorInput> GeneratorInputs { get; }
     /// <summary>Gets the seed of the model's random stream.</summary>
     public long Seed { get; }
     /// <summary>Gets the device the models and batches live on.</summary>
@@ -86,7 +116,7 @@ public class GanModel : GanTrainer, IDisposable
     /// <summary>Gets the generator's averaged weights by state-dict name (live tensors), or an empty dictionary when <see cref="GeneratorEmaDecay"/> is off.</summary>
     public IReadOnlyDictionary<string, torch.Tensor> GeneratorEmaWeights => average?.Weights ?? new Dictionary<string, torch.Tensor>();
 
-    internal IReadOnlyList<long> GeneratorInputShape { get; }
+    internal IReadOnlyList<IReadOnlyList<long>> GeneratorInputShapes { get; }
 
     /// <summary>Moves both models, their optimizers' state, the weight average and later batches to a device.</summary>
     public GanModel To(torch.Device device) => To(device, DType);
@@ -142,8 +172,8 @@ public class GanModel : GanTrainer, IDisposable
 
     /// <summary>
     /// Generates <paramref name="n"/> samples in inference mode, or <paramref name="n"/> of each of <paramref name="labels"/>
-    /// (grouped in that order; conditional models only; without labels they get ascending ones, see <see cref="GenerateFrom"/>).
-    /// With a seed, the same latent vectors every time; else they come from <see cref="GanTrainer.Noise"/>. Returns a new CPU tensor.
+    /// (grouped in that order; conditional models only; without labels they get ascending ones, see <see cref="GenerateFrom(torch.Tensor, torch.Tensor?)"/>).
+    /// With a seed, the same latent vectors (and codes) every time; else they come from <see cref="GanTrainer.Noise"/>. Returns a new CPU tensor.
     /// </summary>
     public torch.Tensor Generate(int n, long? seed = null, IReadOnlyList<int>? labels = null)
     {
@@ -154,26 +184,41 @@ public class GanModel : GanTrainer, IDisposable
         using var generator = seed is { } s ? new torch.Generator((ulong)s, torch.CPU) : null;
         var z = generator is null ? SampleLatent(total) : torch.randn(new[] { total, (long)LatentDim }, generator: generator);
         var classes = labels is null ? null : torch.tensor(labels.SelectMany(l => Enumerable.Repeat((long)l, n)).ToArray(), torch.int64);
-        return GenerateFrom(z, classes).MoveToOuterDisposeScope();
+        var inputs = CompleteGeneratorInputs(z, ConditioningLabels(total, classes), generator is null ? Noise : new GeneratorNoiseSource(generator));
+        return GenerateFrom(inputs).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Runs the generator on <paramref name="latent"/> <c>[batch, latentDim]</c> in inference mode, without gradients, with
     /// the averaged weights when <see cref="GeneratorEmaDecay"/> is set. A conditional model takes <paramref name="labels"/>
-    /// <c>[batch]</c>, or ascending ones <c>i · NumClasses / batch</c> (one class per row of a grid of 10 per class).
-    /// Returns a new float32 CPU tensor owned by the caller's scope.
+    /// <c>[batch]</c>, or ascending ones <c>i · NumClasses / batch</c> (one class per row of a grid of 10 per class); codes
+    /// are drawn from <see cref="GanTrainer.Noise"/>. Returns a new float32 CPU tensor owned by the caller's scope.
     /// </summary>
     /// <exception cref="ArgumentException">Labels for an unconditional model, or labels of the wrong shape or outside the classes.</exception>
     public torch.Tensor GenerateFrom(torch.Tensor latent, torch.Tensor? labels = null)
     {
         ArgumentNullException.ThrowIfNull(latent);
         using var scope = torch.NewDisposeScope();
-        var classes = ConditioningLabels(latent.shape[0], labels);
+        var inputs = CompleteGeneratorInputs(latent, ConditioningLabels(latent.shape[0], labels));
+        return GenerateFrom(inputs).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Runs the generator on a batch of every one of its inputs (chosen codes, for InfoGAN), in inference mode; see <see cref="GenerateFrom(torch.Tensor, torch.Tensor?)"/>.</summary>
+    public torch.Tensor GenerateFrom(LatentBatch inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Inputs.Count != GeneratorInputs.Count)
+            throw new ArgumentException($"The generator takes {GeneratorInputs.Count} inputs ({LatentBatch.Describe(GeneratorInputs)}), but {inputs.Inputs.Count} were given.", nameof(inputs));
+        using var scope = torch.NewDisposeScope();
+        var moved = new LatentBatch(inputs.Inputs.Select((t, i) => GeneratorInputs[i] is LabelsInput ? t.to(Device) : t.to(DType, Device)).ToArray(), inputs.Labels?.to(Device));
         using var noGrad = torch.no_grad();
         using var swap = average?.SwapInto(Generator);
-        var output = GeneratorCall(latent.to(DType, Device), classes?.to(Device), training: false);
+        var output = GeneratorCall(moved, training: false);
         return output.detach().to(torch.float32, torch.CPU, copy: true).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public override LatentBatch CompleteGeneratorInputs(torch.Tensor latent, torch.Tensor? labels) => CompleteGeneratorInputs(latent, labels, Noise);
 
     /// <summary>Saves both models' weights (and the weight average) to one safetensors file, Keras-layout names (<c>generator.dense_0.kernel</c> <c>[in, out]</c>), atomically.</summary>
     public void SaveWeights(string path, IReadOnlyDictionary<string, string>? metadata = null)
@@ -227,26 +272,117 @@ public class GanModel : GanTrainer, IDisposable
     }
 
     /// <inheritdoc />
-    protected internal override torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training) => Generator.Call(latent, training);
+    /// <exception cref="ArgumentException">A conditional GAN's batch has no labels.</exception>
+    public override IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch)
+    {
+        if (NumClasses > 0) RequireLabels(batch);
+        return base.TrainStep(batch);
+    }
 
     /// <inheritdoc />
-    protected internal override torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training) => Discriminator.Call(samples, training);
+    /// <remarks>The generator is called on every input; labels are reshaped to the labels input's shape (<c>[n, 1]</c> or <c>[n]</c>).</remarks>
+    protected internal override torch.Tensor GeneratorCall(LatentBatch inputs, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        using var scope = torch.NewDisposeScope();
+        var shaped = inputs.Inputs.Select((t, i) => GeneratorInputs[i] is LabelsInput labels ? labels.Shaped(t) : t).ToArray();
+        return (shaped.Length == 1 ? Generator.Call(shaped[0], training) : Generator.Call(shaped, training)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A discriminator with two inputs receives the samples and the labels (as <c>[n, 1]</c> or <c>[n]</c>, its second input's shape).</remarks>
+    protected internal override IReadOnlyList<torch.Tensor> DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        int inputs = Discriminator.InputShapes?.Count ?? 1;
+        if (inputs == 1) return Discriminator.CallOutputs(new[] { samples }, training);
+        if (inputs != 2 || labels is null)
+            throw new InvalidOperationException(
+                $"The discriminator '{Discriminator.Name}' takes {inputs} inputs; a GAN feeds it the samples and, for a conditional GAN, the labels (two inputs){(labels is null ? ", but this GAN has no labels" : string.Empty)}.");
+        using var scope = torch.NewDisposeScope();
+        var shaped = Discriminator.InputShapes![1].Count == 0 ? labels : labels.reshape(labels.shape[0], 1);
+        return Discriminator.CallOutputs(new[] { samples, shaped }, training).Select(t => t.MoveToOuterDisposeScope()).ToArray();
+    }
 
     /// <summary>The discriminator's per-example input shape for data examples of <paramref name="elementShape"/> (conditional models add label channels).</summary>
     protected internal virtual IReadOnlyList<long> DiscriminatorInputShape(IReadOnlyList<long> elementShape) => elementShape;
 
-    /// <summary>Checks a batch as the dataset yields it (on the CPU, before it moves to the device), once per step. Conditional models check the labels here.</summary>
+    /// <summary>
+    /// Adds the generator to an ONNX graph whose inputs are named <paramref name="inputs"/> (one per
+    /// <see cref="GeneratorInputs"/> entry) and returns the name of the samples. Override with <see cref="GeneratorCall"/>
+    /// when the generator is fed its inputs in another form.
+    /// </summary>
+    protected internal virtual string ExportGeneratorGraph(Export.Onnx.OnnxExportContext onnx, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        var outputs = onnx.ExportRoot(Generator, inputs);
+        return outputs[0];
+    }
+
+    /// <summary>Checks a batch as the dataset yields it (on the CPU, before it moves to the device), once per step: a conditional GAN's labels are checked here.</summary>
     protected virtual void ValidateBatch(Batch batch)
     {
+        // Checked on the CPU batch, before it moves: no device read in the training step.
+        if (NumClasses > 0) CheckLabels(RequireLabels(batch), nameof(batch));
     }
 
     /// <summary>Yields an epoch's batches, shuffled with the model's generator.</summary>
     protected internal virtual IEnumerable<Batch> EpochBatches(Dataset dataset, int batchSize, bool shuffle) =>
         (dataset ?? throw new ArgumentNullException(nameof(dataset))).GetBatches(batchSize, shuffle, random, dropRemainder: true);
 
-    /// <summary>The labels a conditional generator is run with: those given (checked), or ascending ones; none for an unconditional model.</summary>
-    private protected virtual torch.Tensor? ConditioningLabels(long count, torch.Tensor? labels) =>
-        labels is null ? null : throw new ArgumentException($"This GAN is not conditional (NumClasses is 0), so it cannot generate given labels.", nameof(labels));
+    /// <summary>
+    /// The labels a conditional generator is run with when generating: those given (checked against the classes and the
+    /// batch), or ascending ones (<c>i · NumClasses / count</c>: with 10 × NumClasses latent vectors, one class per grid
+    /// row); none for an unconditional model.
+    /// </summary>
+    /// <exception cref="ArgumentException">Labels for an unconditional model, or labels of the wrong shape or outside the classes.</exception>
+    protected virtual torch.Tensor? ConditioningLabels(long count, torch.Tensor? labels)
+    {
+        if (NumClasses == 0)
+            return labels is null ? null : throw new ArgumentException($"This GAN is not conditional (NumClasses is 0), so it cannot generate given labels.", nameof(labels));
+        if (labels is null) return torch.tensor(Enumerable.Range(0, (int)count).Select(i => (long)(i * NumClasses / count)).ToArray(), torch.int64);
+        CheckLabels(labels, nameof(labels));
+        if (labels.shape[0] != count)
+            throw new ArgumentException($"Got {count} latent vectors but {labels.shape[0]} labels; give one label per latent vector.", nameof(labels));
+        return labels;
+    }
+
+    private LatentBatch CompleteGeneratorInputs(torch.Tensor latent, torch.Tensor? labels, NoiseSource noise)
+    {
+        ArgumentNullException.ThrowIfNull(latent);
+        if (latent.dim() != 2 || latent.shape[1] != LatentDim)
+            throw new ArgumentException($"Latent vectors must have shape [batch, {LatentDim}], but got {Internal.Shapes.Format(latent.shape)}.", nameof(latent));
+        long n = latent.shape[0];
+        var values = new List<torch.Tensor>();
+        foreach (var input in GeneratorInputs)
+        {
+            values.Add(input switch
+            {
+                LatentInput => latent,
+                LabelsInput => labels ?? throw new ArgumentException($"The generator's input '{input.Name}' takes class labels, but none were given: train on labelled data, or pass labels.", nameof(labels)),
+                _ => Device.type == DeviceType.CPU && DType == torch.float32 ? input.Draw(n, noise) : input.Draw(n, noise).to(DType, Device),
+            });
+        }
+        if (labels is not null && NumClasses == 0)
+            throw new ArgumentException("This GAN is not conditional (it has no labels input), so it takes no labels.", nameof(labels));
+        return new LatentBatch(values, labels);
+    }
+
+    private torch.Tensor RequireLabels(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.Labels ?? throw new ArgumentException($"{GetType().Name} needs labelled data, but the batch has no labels. Load a dataset with labels (e.g. Mnist.Load keeps them).", nameof(batch));
+    }
+
+    private void CheckLabels(torch.Tensor labels, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(labels, parameterName);
+        if (labels.dim() != 1 || labels.numel() == 0)
+            throw new ArgumentException($"Labels must be a non-empty 1-D tensor [batch], but got {Internal.Shapes.Format(labels.shape)}.", parameterName);
+        long min = labels.min().item<long>(), max = labels.max().item<long>();
+        if (min < 0 || max >= NumClasses)
+            throw new ArgumentException($"Labels must be class indices in [0, {NumClasses}), but got values from {min} to {max}. Check numClasses or the data's labels.", parameterName);
+    }
 
     /// <summary>Checks a CPU batch and moves it to the model's device and dtype (labels stay integers).</summary>
     internal Batch ToDevice(Batch batch)
@@ -255,7 +391,7 @@ public class GanModel : GanTrainer, IDisposable
         return new Batch(batch.Features.to(DType, Device), batch.Labels?.to(Device));
     }
 
-    /// <summary>The labels <see cref="GenerateFrom"/> gives a batch of <paramref name="count"/> when none are given (ascending classes), or null for an unconditional model.</summary>
+    /// <summary>The labels <see cref="GenerateFrom(torch.Tensor, torch.Tensor?)"/> gives a batch of <paramref name="count"/> when none are given (ascending classes), or null for an unconditional model.</summary>
     internal torch.Tensor? DefaultLabels(long count) => ConditioningLabels(count, null);
 
     /// <inheritdoc />

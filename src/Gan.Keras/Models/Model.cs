@@ -43,27 +43,29 @@ public abstract class Model : Layer
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new ModelConfig(GetType().FullName ?? GetType().Name, Layers.Select(l => l.GetConfig()).ToArray(), Name);
 
-    /// <summary>Returns a Keras-style table of the layers, their output shapes and parameter counts.</summary>
+    /// <summary>
+    /// Returns a Keras-style table of the layers, their output shapes and parameter counts (non-trainable weights such as
+    /// moving statistics included, as Keras counts them), with Keras's "Connected to" column for functional models.
+    /// </summary>
     public string Summary()
     {
-        var rows = new List<(string Layer, string Shape, long Params)>();
-        IReadOnlyList<long>? shape = InputShape;
-        foreach (var layer in Layers)
-        {
-            if (shape is not null) shape = layer.Built ? layer.OutputShape : layer.ComputeOutputShape(shape);
-            rows.Add(($"{layer.Name} ({layer.GetType().Name})", shape is null ? "? (not built)" : Shapes.FormatWithBatch(shape), layer.CountParams()));
-        }
+        var rows = SummaryRows();
+        bool connected = rows.Any(r => r.ConnectedTo is not null);
         int w1 = Math.Max(28, rows.Select(r => r.Layer.Length + 2).DefaultIfEmpty(0).Max());
         int w2 = Math.Max(26, rows.Select(r => r.Shape.Length + 2).DefaultIfEmpty(0).Max());
-        int width = w1 + w2 + 12;
+        int w3 = connected ? 12 : 0;
+        int width = w1 + w2 + (connected ? w3 + Math.Max(20, rows.SelectMany(r => r.ConnectedTo ?? Array.Empty<string>()).Select(c => c.Length).DefaultIfEmpty(0).Max()) : 12);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Model: \"{Name}\"");
         text.AppendLine(new string('_', width));
-        text.AppendLine(" " + "Layer (type)".PadRight(w1 - 1) + "Output Shape".PadRight(w2) + "Param #");
+        text.AppendLine(" " + "Layer (type)".PadRight(w1 - 1) + "Output Shape".PadRight(w2) + (connected ? "Param #".PadRight(w3) + "Connected to" : "Param #"));
         text.AppendLine(new string('=', width));
         for (int i = 0; i < rows.Count; i++)
         {
-            text.AppendLine(" " + rows[i].Layer.PadRight(w1 - 1) + rows[i].Shape.PadRight(w2) + rows[i].Params.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            string count = rows[i].Params.ToString(CultureInfo.InvariantCulture);
+            var links = rows[i].ConnectedTo ?? Array.Empty<string>();
+            text.AppendLine(" " + rows[i].Layer.PadRight(w1 - 1) + rows[i].Shape.PadRight(w2) + (connected ? count.PadRight(w3) + (links.Count > 0 ? links[0] : string.Empty) : count));
+            foreach (var link in links.Skip(1)) text.AppendLine(new string(' ', w1 + w2 + w3) + link);
             text.AppendLine(i == rows.Count - 1 ? new string('=', width) : new string('_', width));
         }
         if (rows.Count == 0) text.AppendLine(new string('=', width));
@@ -74,6 +76,27 @@ public abstract class Model : Layer
         text.AppendLine(CultureInfo.InvariantCulture, $"Non-trainable params: {total - trainable:N0}");
         return text.ToString();
     }
+
+    /// <summary>One row of <see cref="Summary"/>: the layer, its output shape, its parameter count and, in a graph, the tensors it is called on.</summary>
+    private protected sealed record SummaryRow(string Layer, string Shape, long Params, IReadOnlyList<string>? ConnectedTo);
+
+    /// <summary>The rows of <see cref="Summary"/>: by default the layers in order, each shape computed from the previous one.</summary>
+    private protected virtual IReadOnlyList<SummaryRow> SummaryRows()
+    {
+        var rows = new List<SummaryRow>();
+        IReadOnlyList<long>? shape = InputShapes is { Count: 1 } ? InputShapes[0] : null;
+        foreach (var layer in Layers)
+        {
+            if (shape is not null) shape = layer.Built ? layer.OutputShape : layer.ComputeOutputShape(shape);
+            rows.Add(new SummaryRow($"{layer.Name} ({layer.GetType().Name})", shape is null ? "? (not built)" : Shapes.FormatWithBatch(shape), layer.CountParams(), null));
+        }
+        return rows;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A subclassed model's <c>Call</c> is C# code, which has no ONNX form: build the model as a <see cref="Functional"/> or <see cref="Sequential"/> to export it.</remarks>
+    protected internal override string ExportOnnx(Export.Onnx.OnnxExportContext onnx, string input) =>
+        (onnx ?? throw new ArgumentNullException(nameof(onnx))).Refuse(this, "is a subclassed Model whose Call is C# code, which has no ONNX form; build it as a Functional or Sequential model");
 
     /// <summary>Builds a subclassed model by running it once on zeros, which builds every sublayer.</summary>
     protected override void BuildWeights(IReadOnlyList<long> inputShape)

@@ -1,3 +1,4 @@
+using Gan.Keras.Export.Onnx;
 using Gan.Keras.Internal;
 using Gan.Keras.Layers;
 using TorchSharp;
@@ -71,13 +72,19 @@ public sealed class Sequential : Model
     }
 
     /// <inheritdoc />
+    /// <remarks>A Sequential is a graph with one chain: its layers are called on a symbolic input, which builds each and checks its shape.</remarks>
     protected override void BuildWeights(IReadOnlyList<long> inputShape)
     {
-        IReadOnlyList<long> shape = inputShape;
-        foreach (var layer in layers)
-        {
-            layer.Build(shape);
-            shape = layer.ComputeOutputShape(shape);
-        }
+        var x = new InputLayer(inputShape).Output;
+        foreach (var layer in layers) x = layer.Call(x);
+    }
+
+    /// <inheritdoc />
+    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        var x = input;
+        foreach (var layer in layers) x = onnx.Export(layer, x);
+        return x;
     }
 }

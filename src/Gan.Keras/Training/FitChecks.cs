@@ -11,15 +11,16 @@ internal static class FitChecks
     /// <exception cref="IncompatibleInputException">A shape does not match; the message says which and how to fix it.</exception>
     public static void CheckDataShape(GanModel gan, IReadOnlyList<long> elementShape)
     {
-        var generated = gan.Generator.OutputShape ?? gan.Generator.ComputeOutputShape(gan.GeneratorInputShape);
+        var generated = (gan.Generator.OutputShapes ?? gan.Generator.ComputeOutputShapes(gan.GeneratorInputShapes))[0];
         var discriminatorInput = gan.DiscriminatorInputShape(elementShape);
         var discriminator = gan.Discriminator;
-        if (discriminator.Built && !Shapes.Equal(discriminator.InputShape!, discriminatorInput))
+        var builtFor = discriminator.InputShapes?[0];
+        if (builtFor is not null && !Shapes.Equal(builtFor, discriminatorInput))
             throw new IncompatibleInputException(
-                $"The discriminator '{discriminator.Name}' expects examples of shape {Shapes.FormatWithBatch(discriminator.InputShape!)}, but the dataset's examples have shape {Shapes.FormatWithBatch(elementShape)}" +
+                $"The discriminator '{discriminator.Name}' expects examples of shape {Shapes.FormatWithBatch(builtFor)}, but the dataset's examples have shape {Shapes.FormatWithBatch(elementShape)}" +
                 (Shapes.Equal(discriminatorInput, elementShape) ? ". " : $", which makes discriminator inputs of shape {Shapes.FormatWithBatch(discriminatorInput)}. ") +
                 "Flatten or reshape the data (or the discriminator's input) so they match.",
-                discriminator.InputShape!, discriminatorInput);
+                builtFor, discriminatorInput);
         if (!Shapes.Equal(generated, elementShape))
             throw new IncompatibleInputException(
                 $"The generator '{gan.Generator.Name}' produces samples of shape {Shapes.FormatWithBatch(generated)}, but the dataset's examples have shape {Shapes.FormatWithBatch(elementShape)}. " +
@@ -28,13 +29,16 @@ internal static class FitChecks
         if (!discriminator.Built) discriminator.Build(discriminatorInput);
     }
 
-    /// <summary>Refuses scoring real and generated samples in one call when a layer's output depends on the whole batch.</summary>
-    /// <exception cref="InvalidOperationException">The model has a <see cref="BatchNormalization"/> layer.</exception>
-    public static void CheckNoBatchDependentLayer(Layer model)
+    /// <summary>Refuses scoring real and generated samples in one call when a layer's output depends on the whole batch (<see cref="Layer.MixesBatch"/>).</summary>
+    /// <exception cref="InvalidOperationException">The model has such a layer (batch normalisation).</exception>
+    public static void CheckNoBatchMixingLayer(Layer model)
     {
-        if (model is BatchNormalization)
+        var mixing = Mixing(model);
+        if (mixing is not null)
             throw new InvalidOperationException(
-                $"ScoreRealAndFakeTogether needs a discriminator without batch-dependent layers, but '{model.Name}' is a BatchNormalization layer: one call would normalize real and generated samples together. Leave the option off, or remove batch normalization from the discriminator.");
-        foreach (var sublayer in model.SubLayers) CheckNoBatchDependentLayer(sublayer);
+                $"ScoreRealAndFakeTogether needs a discriminator without batch-dependent layers, but '{mixing.DisplayName}' ({mixing.GetType().Name}) mixes the examples of a batch: one call would normalize real and generated samples together. Leave the option off, or remove that layer from the discriminator.");
+
+        static Layer? Mixing(Layer layer) =>
+            !layer.MixesBatch ? null : layer.SubLayers.Select(Mixing).FirstOrDefault(l => l is not null) ?? layer;
     }
 }

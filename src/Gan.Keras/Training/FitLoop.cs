@@ -26,7 +26,7 @@ internal static class FitLoop
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
         if (!gan.IsCompiled) throw new InvalidOperationException("Call Compile() before Fit().");
         FitChecks.CheckDataShape(gan, dataset.ElementShape);
-        if (gan.ScoreRealAndFakeTogether) FitChecks.CheckNoBatchDependentLayer(gan.Discriminator);
+        if (gan.ScoreRealAndFakeTogether) FitChecks.CheckNoBatchMixingLayer(gan.Discriminator);
         // Each critic update takes its own slice of real data: one step consumes DiscriminatorSteps batches.
         int examplesPerStep = checked(batchSize * gan.DiscriminatorSteps);
         var history = new History();

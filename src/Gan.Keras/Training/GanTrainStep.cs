@@ -26,13 +26,13 @@ internal static class GanTrainStep
         {
             var real = k == 1 ? batch.Features : batch.Features.narrow(0, i * n, n);
             labels = batch.Labels is null ? null : k == 1 ? batch.Labels : batch.Labels.narrow(0, i * n, n);
-            var result = gan.TrainDiscriminatorStep(real, gan.SampleLatent(n), labels);
+            var result = gan.TrainDiscriminatorStep(real, gan.SampleGeneratorInputs(n, labels));
             dLoss = Sum(dLoss, result.Loss);
             dReal = Sum(dReal, result.RealScore);
             dFake = Sum(dFake, result.FakeScore);
             if (result.Penalty is { } p) penalty = Sum(penalty, p);
         }
-        var gLoss = gan.TrainGeneratorStep(gan.SampleLatent(n), labels);
+        var gLoss = gan.TrainGeneratorStep(gan.SampleGeneratorInputs(n, labels));
         var logs = new Dictionary<string, torch.Tensor> { ["d_loss"] = Mean(dLoss!), ["g_loss"] = gLoss, ["d_real"] = Mean(dReal!), ["d_fake"] = Mean(dFake!) };
         if (penalty is not null) logs["d_penalty"] = Mean(penalty);
         return logs;
@@ -41,23 +41,30 @@ internal static class GanTrainStep
         torch.Tensor Mean(torch.Tensor total) => k == 1 ? total : total / k;
     }
 
-    /// <summary>One discriminator update; see <see cref="GanTrainer.TrainDiscriminatorStep"/>.</summary>
-    public static DiscriminatorStepResult Discriminator(GanTrainer gan, torch.Tensor real, torch.Tensor latent, torch.Tensor? labels)
+    /// <summary>One discriminator update; see <see cref="GanTrainer.TrainDiscriminatorStep(torch.Tensor, LatentBatch)"/>.</summary>
+    public static DiscriminatorStepResult Discriminator(GanTrainer gan, torch.Tensor real, LatentBatch inputs)
     {
         ArgumentNullException.ThrowIfNull(real);
-        ArgumentNullException.ThrowIfNull(latent);
+        ArgumentNullException.ThrowIfNull(inputs);
         var ganLoss = gan.Loss;
+        var labels = inputs.Labels;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
         torch.Tensor fake;
         // The discriminator update does not train the generator: its samples are made without recording a graph.
-        using (torch.no_grad()) fake = gan.GeneratorCall(latent, labels, training: true);
-        var (realOutput, fakeOutput) = ScoreRealAndFake(gan, real, fake, labels);
-        var dLoss = ganLoss.DiscriminatorLoss(realOutput, fakeOutput);
+        using (torch.no_grad()) fake = gan.GeneratorCall(inputs, training: true);
+        var (realOutputs, fakeOutputs) = ScoreRealAndFake(gan, real, fake, labels);
+        var dLoss = ganLoss.DiscriminatorLoss(realOutputs[0], fakeOutputs[0]);
+        for (int i = 0; i < gan.OutputLosses.Count; i++)
+        {
+            var output = gan.OutputLosses[i];
+            if (RealTarget(output, labels) is { } realTarget) dLoss = dLoss + output.Weight * output.Loss.Call(realTarget, realOutputs[i + 1]);
+            dLoss = dLoss + output.Weight * output.Loss.Call(FakeTarget(gan, output, inputs), fakeOutputs[i + 1]);
+        }
         torch.Tensor? penalty = null;
         if (ganLoss.Penalty is { } gradientPenalty)
         {
-            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, labels, training: true), real, fake, gan.Noise);
+            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, labels, training: true)[0], real, fake, gan.Noise);
             dLoss = dLoss + penalty;
         }
         var variables = gan.Discriminator.TrainableVariables;
@@ -68,20 +75,26 @@ internal static class GanTrainStep
             foreach (var variable in variables) variable.clamp_(-clip, clip);
         return new DiscriminatorStepResult(
             dLoss.detach().MoveToOuterDisposeScope(),
-            ganLoss.Score(realOutput).mean().detach().MoveToOuterDisposeScope(),
-            ganLoss.Score(fakeOutput).mean().detach().MoveToOuterDisposeScope(),
+            ganLoss.Score(realOutputs[0]).mean().detach().MoveToOuterDisposeScope(),
+            ganLoss.Score(fakeOutputs[0]).mean().detach().MoveToOuterDisposeScope(),
             penalty?.detach().MoveToOuterDisposeScope());
     }
 
-    /// <summary>One generator update; see <see cref="GanTrainer.TrainGeneratorStep"/>.</summary>
-    public static torch.Tensor Generator(GanTrainer gan, torch.Tensor latent, torch.Tensor? labels)
+    /// <summary>One generator update; see <see cref="GanTrainer.TrainGeneratorStep(LatentBatch)"/>.</summary>
+    public static torch.Tensor Generator(GanTrainer gan, LatentBatch inputs)
     {
-        ArgumentNullException.ThrowIfNull(latent);
+        ArgumentNullException.ThrowIfNull(inputs);
         var ganLoss = gan.Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fakeOutput = gan.DiscriminatorCall(Augment(gan, gan.GeneratorCall(latent, labels, training: true)), labels, training: true);
-        var gLoss = ganLoss.GeneratorLoss(fakeOutput);
+        var fakeOutputs = gan.DiscriminatorCall(Augment(gan, gan.GeneratorCall(inputs, training: true)), inputs.Labels, training: true);
+        CheckOutputCount(gan, fakeOutputs);
+        var gLoss = ganLoss.GeneratorLoss(fakeOutputs[0]);
+        for (int i = 0; i < gan.OutputLosses.Count; i++)
+        {
+            var output = gan.OutputLosses[i];
+            gLoss = gLoss + output.Weight * output.Loss.Call(FakeTarget(gan, output, inputs), fakeOutputs[i + 1]);
+        }
         var variables = gan.Generator.TrainableVariables;
         var grads = tape.Gradient(gLoss, variables);
         gan.GeneratorOptimizer.ApplyGradients(grads, variables);
@@ -91,15 +104,39 @@ internal static class GanTrainStep
 
     private static torch.Tensor Augment(GanTrainer gan, torch.Tensor samples) => gan.Augmentation?.Apply(samples, gan.RandomGenerator) ?? samples;
 
+    /// <summary>The target of an extra output on real samples: the data's labels, or none (a code exists only for generated samples).</summary>
+    private static torch.Tensor? RealTarget(OutputLoss output, torch.Tensor? labels) => output.Target.InputName is null ? labels : null;
+
+    /// <summary>The target of an extra output on generated samples: the labels or the code the generator was given.</summary>
+    private static torch.Tensor FakeTarget(GanTrainer gan, OutputLoss output, LatentBatch inputs)
+    {
+        if (output.Target.InputName is not { } name)
+            return inputs.Labels ?? throw new ArgumentException("An output loss targets the class labels, but this batch has none: train on labelled data.");
+        int index = gan.GeneratorInputs.Select(i => i.Name).ToList().IndexOf(name);
+        return inputs.Inputs[index];
+    }
+
+    private static void CheckOutputCount(GanTrainer gan, IReadOnlyList<torch.Tensor> outputs)
+    {
+        if (outputs.Count != gan.OutputLosses.Count + 1)
+            throw new InvalidOperationException(
+                $"The discriminator '{gan.Discriminator.Name}' has {outputs.Count} output{(outputs.Count == 1 ? string.Empty : "s")}, but Compile was given a GAN loss for output 0 and {gan.OutputLosses.Count} output loss{(gan.OutputLosses.Count == 1 ? string.Empty : "es")}: give one OutputLoss per extra output.");
+    }
+
     /// <summary>Scores real and generated samples, in two discriminator calls or, with <see cref="GanTrainer.ScoreRealAndFakeTogether"/>, in one.</summary>
-    private static (torch.Tensor Real, torch.Tensor Fake) ScoreRealAndFake(GanTrainer gan, torch.Tensor real, torch.Tensor fake, torch.Tensor? labels)
+    private static (IReadOnlyList<torch.Tensor> Real, IReadOnlyList<torch.Tensor> Fake) ScoreRealAndFake(GanTrainer gan, torch.Tensor real, torch.Tensor fake, torch.Tensor? labels)
     {
         real = Augment(gan, real);
         fake = Augment(gan, fake);
         if (!gan.ScoreRealAndFakeTogether)
-            return (gan.DiscriminatorCall(real, labels, training: true), gan.DiscriminatorCall(fake, labels, training: true));
+        {
+            var realOutputs = gan.DiscriminatorCall(real, labels, training: true);
+            CheckOutputCount(gan, realOutputs);
+            return (realOutputs, gan.DiscriminatorCall(fake, labels, training: true));
+        }
         var both = gan.DiscriminatorCall(torch.cat(new[] { real, fake }), labels is null ? null : torch.cat(new[] { labels, labels }), training: true);
+        CheckOutputCount(gan, both);
         long n = real.shape[0];
-        return (both.narrow(0, 0, n), both.narrow(0, n, both.shape[0] - n));
+        return (both.Select(o => o.narrow(0, 0, n)).ToArray(), both.Select(o => o.narrow(0, n, o.shape[0] - n)).ToArray());
     }
 }

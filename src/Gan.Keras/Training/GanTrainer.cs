@@ -23,6 +23,7 @@ public abstract class GanTrainer
     private Optimizer? discriminatorOptimizer;
     private Optimizer? generatorOptimizer;
     private GanLoss? loss;
+    private IReadOnlyList<OutputLoss> outputLosses = Array.Empty<OutputLoss>();
     private NoiseSource? noise;
     private int discriminatorSteps = 1;
     private double? discriminatorWeightClip;
@@ -50,6 +51,9 @@ public abstract class GanTrainer
 
     /// <summary>Gets the GAN loss (after <c>Compile</c>).</summary>
     public GanLoss Loss => loss ?? throw NotCompiled();
+
+    /// <summary>Gets the losses of the discriminator's extra outputs 1, 2, ... (after the adversarial output 0); empty for a one-output discriminator.</summary>
+    public IReadOnlyList<OutputLoss> OutputLosses => outputLosses;
 
     /// <summary>Gets a value indicating whether <c>Compile</c> has been called.</summary>
     public bool IsCompiled => loss is not null;
@@ -93,7 +97,7 @@ public abstract class GanTrainer
         get => scoreRealAndFakeTogether;
         set
         {
-            if (value) FitChecks.CheckNoBatchDependentLayer(Discriminator);
+            if (value) FitChecks.CheckNoBatchMixingLayer(Discriminator);
             scoreRealAndFakeTogether = value;
         }
     }
@@ -110,6 +114,27 @@ public abstract class GanTrainer
         if (ReferenceEquals(discriminatorOptimizer, generatorOptimizer))
             throw new ArgumentException("Use two separate optimizers: Adam keeps per-variable state, and the two networks must not share one.", nameof(generatorOptimizer));
         (this.discriminatorOptimizer, this.generatorOptimizer, this.loss) = (discriminatorOptimizer, generatorOptimizer, loss);
+        outputLosses = Array.Empty<OutputLoss>();
+    }
+
+    /// <summary>
+    /// Sets two optimizers, the GAN loss of the discriminator's output 0 and the losses of its extra outputs, as Keras's
+    /// <c>compile(loss=[...], loss_weights=[...])</c> for a multi-output discriminator (AC-GAN's class head, InfoGAN's code head).
+    /// </summary>
+    /// <exception cref="ArgumentException">A target names a generator input that does not exist, or labels for an unconditional GAN.</exception>
+    public void Compile(Optimizer discriminatorOptimizer, Optimizer generatorOptimizer, GanLoss loss, IReadOnlyList<OutputLoss> outputLosses)
+    {
+        ArgumentNullException.ThrowIfNull(outputLosses);
+        foreach (var output in outputLosses)
+        {
+            ArgumentNullException.ThrowIfNull(output, nameof(outputLosses));
+            if (output.Target.InputName is { } name && !GeneratorInputs.Any(i => i.Name == name))
+                throw new ArgumentException($"An output loss targets generator input '{name}', but the generator's inputs are {LatentBatch.Describe(GeneratorInputs)}.", nameof(outputLosses));
+            if (output.Target.InputName is null && !GeneratorInputs.OfType<LabelsInput>().Any())
+                throw new ArgumentException("An output loss targets the class labels, but the GAN has no labels input: give the generator a GeneratorInput.Labels(...) input.", nameof(outputLosses));
+        }
+        Compile(discriminatorOptimizer, generatorOptimizer, loss);
+        this.outputLosses = outputLosses.ToArray();
     }
 
     /// <summary>Sets two optimizers and a label loss (e.g. <see cref="BinaryCrossentropy"/>), used as the non-saturating GAN loss.</summary>
@@ -124,22 +149,39 @@ public abstract class GanTrainer
     /// <remarks>Random draws, in the order a <see cref="RecordedNoiseSource"/> must follow: per discriminator update its latent vectors, then the penalty's coefficients; then the generator's latent vectors. Labelled batches pass each slice's labels along.</remarks>
     public virtual IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch) => GanTrainStep.Run(this, batch);
 
-    /// <summary>One discriminator update on <paramref name="real"/> samples and samples generated from <paramref name="latent"/> (and <paramref name="labels"/> for conditional models), plus the loss's penalty; then weight clipping when set.</summary>
-    public virtual DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null) =>
-        GanTrainStep.Discriminator(this, real, latent, labels);
+    /// <summary>One discriminator update on <paramref name="real"/> samples and samples generated from <paramref name="generatorInputs"/>, plus the loss's penalty and the extra outputs' losses; then weight clipping when set.</summary>
+    public virtual DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs) =>
+        GanTrainStep.Discriminator(this, real, generatorInputs);
 
-    /// <summary>One generator update on samples generated from <paramref name="latent"/>; then the weight average follows.</summary>
+    /// <summary>One discriminator update with samples generated from <paramref name="latent"/> (and <paramref name="labels"/>; other inputs, such as codes, are drawn).</summary>
+    public DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null) =>
+        TrainDiscriminatorStep(real, CompleteGeneratorInputs(latent, labels));
+
+    /// <summary>One generator update on samples generated from <paramref name="generatorInputs"/>; then the weight average follows.</summary>
     /// <returns>The generator loss whose gradient was applied: a detached scalar on the device.</returns>
-    public virtual torch.Tensor TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null) => GanTrainStep.Generator(this, latent, labels);
+    public virtual torch.Tensor TrainGeneratorStep(LatentBatch generatorInputs) => GanTrainStep.Generator(this, generatorInputs);
+
+    /// <summary>One generator update on samples generated from <paramref name="latent"/> (and <paramref name="labels"/>; other inputs are drawn).</summary>
+    public torch.Tensor TrainGeneratorStep(torch.Tensor latent, torch.Tensor? labels = null) => TrainGeneratorStep(CompleteGeneratorInputs(latent, labels));
+
+    /// <summary>Gets what the generator takes, one entry per input: the latent vector first, then labels or codes.</summary>
+    public abstract IReadOnlyList<GeneratorInput> GeneratorInputs { get; }
 
     /// <summary>Draws latent vectors <c>[n, latentDim]</c> from N(0, 1) from <see cref="Noise"/>, on the model's device.</summary>
     public abstract torch.Tensor SampleLatent(long n);
 
-    /// <summary>Runs the generator in a training step. Conditional models override this to feed the labels.</summary>
-    protected internal abstract torch.Tensor GeneratorCall(torch.Tensor latent, torch.Tensor? labels, bool training);
+    /// <summary>Draws a batch of every generator input from <see cref="Noise"/> (latent vectors first, then codes in input order), with <paramref name="labels"/> as the labels input.</summary>
+    public LatentBatch SampleGeneratorInputs(long n, torch.Tensor? labels = null) => CompleteGeneratorInputs(SampleLatent(n), labels);
 
-    /// <summary>Runs the discriminator in a training step. Conditional models override this to feed the labels.</summary>
-    protected internal abstract torch.Tensor DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training);
+    /// <summary>The full generator input for <paramref name="latent"/>: labels placed, codes drawn from <see cref="Noise"/> (in input order).</summary>
+    /// <exception cref="ArgumentException">The generator takes labels and none were given.</exception>
+    public abstract LatentBatch CompleteGeneratorInputs(torch.Tensor latent, torch.Tensor? labels);
+
+    /// <summary>Runs the generator in a training step on a batch of its inputs. Conditional models override this to feed the labels their way.</summary>
+    protected internal abstract torch.Tensor GeneratorCall(LatentBatch inputs, bool training);
+
+    /// <summary>Runs the discriminator in a training step and returns every output (output 0 is the adversarial score). Conditional models override this to feed the labels.</summary>
+    protected internal abstract IReadOnlyList<torch.Tensor> DiscriminatorCall(torch.Tensor samples, torch.Tensor? labels, bool training);
 
     /// <summary>Moves the generator's weight average one step (after a generator update); nothing without one.</summary>
     private protected abstract void UpdateAverage();

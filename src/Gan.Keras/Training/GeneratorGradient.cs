@@ -25,7 +25,8 @@ internal static class GeneratorGradient
         var variables = gan.Generator.TrainableVariables;
         if (variables.Count == 0) return 0;
         using var tape = new GradientTape();
-        var output = gan.DiscriminatorCall(gan.GeneratorCall(z, labels, training: false), labels, training: false);
+        var inputs = gan.CompleteGeneratorInputs(z, labels);
+        var output = gan.DiscriminatorCall(gan.GeneratorCall(inputs, training: false), labels, training: false)[0];
         var loss = gan.Loss.GeneratorLoss(output);
         var grads = tape.Gradient(loss, variables);
         using var noGrad = torch.no_grad();

@@ -219,10 +219,10 @@ public class GanModelTrainingOptionsTests
     {
         public List<float> RealSums { get; } = new();
 
-        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null)
+        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs)
         {
             RealSums.Add(real.sum().item<float>());
-            return base.TrainDiscriminatorStep(real, latent, labels);
+            return base.TrainDiscriminatorStep(real, generatorInputs);
         }
     }
 }

@@ -14,7 +14,7 @@ public static class SamplePicture
     }
 
     /// <summary>
-    /// Generates from <paramref name="noise"/> in inference mode (<see cref="GanModel.GenerateFrom"/>: a conditional
+    /// Generates from <paramref name="noise"/> in inference mode (<see cref="GanModel.GenerateFrom(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor?)"/>: a conditional
     /// model gets ascending labels, one class per grid row) and renders the samples as PNG bytes.
     /// </summary>
     /// <param name="gan">The GAN whose generator to run.</param>

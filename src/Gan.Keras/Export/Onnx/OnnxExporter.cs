@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Gan.Keras.Internal;
+using Gan.Keras.Layers;
 using Gan.Keras.Models;
 using Google.Protobuf;
 using Onnx;
@@ -12,17 +13,18 @@ namespace Gan.Keras.Export.Onnx;
 /// Gan.Keras or libtorch: the PyTorch users' <c>torch.onnx.export</c>, for the generators of this library.
 /// </summary>
 /// <remarks>
-/// <para>The graph (ONNX opset <see cref="Opset"/>, IR version 8) has one float32 input <c>latent</c>
-/// <c>[batch, latentDim]</c> and, for a <see cref="ConditionalGanModel"/>, an int64 input <c>labels</c> <c>[batch]</c>
-/// (class indices); its float32 output <c>samples</c> is <c>[batch, ...sampleShape]</c>, NCHW for images, as
+/// <para>The graph (ONNX opset <see cref="Opset"/>, IR version 8) has one input per generator input
+/// (<see cref="GanModel.GeneratorInputs"/>, named after them): float32 <c>latent</c> <c>[batch, latentDim]</c>, int64
+/// <c>labels</c> for a conditional GAN (<c>[batch]</c> for a <see cref="ConditionalGanModel"/>, or the labels input's
+/// shape), float32 codes; its float32 output <c>samples</c> is <c>[batch, ...sampleShape]</c>, NCHW for images, as
 /// <see cref="GanModel.Generate"/> returns. The batch dimension is symbolic (<c>batch</c>): any batch size runs.
-/// A conditional graph turns labels into one-hot vectors with a Gather on an identity table (an Embedding) and joins
-/// them to the latent vector with a Concat, as <see cref="ConditionalGanModel"/> does.</para>
+/// The graph is the generator's own: each layer adds its nodes (<see cref="Layers.Layer.ExportOnnx(OnnxExportContext, string)"/>),
+/// and a functional generator is walked call by call (merges, shared layers, nested models).</para>
 /// <para>The generator runs in inference mode, with the weights <see cref="GanModel.Generate"/> uses: the moving
 /// average of weights when <see cref="GanModel.GeneratorEmaDecay"/> is set, else the trained ones. Weights are stored
-/// in float32 (a float64 model is converted). Every built-in layer converts (see <see cref="OnnxLayerConverter"/>); a
-/// generator with any other layer is refused with an <see cref="OnnxExportException"/> naming it, before anything is
-/// written. The file is written atomically (temporary file, flush, rename).</para>
+/// in float32 (a float64 model is converted). Every built-in layer converts, a custom layer converts when it overrides
+/// <c>ExportOnnx</c>; a generator with any other layer (or a subclassed model whose <c>Call</c> is C# code) is refused with
+/// an <see cref="OnnxExportException"/> naming every such layer, before anything is written. The file is written atomically (temporary file, flush, rename).</para>
 /// <para>Metadata (<c>metadata_props</c>): <c>gan_keras.latent_dim</c>, <c>gan_keras.num_classes</c> (conditional
 /// only), <c>gan_keras.sample_shape</c> (comma-separated), <c>gan_keras.weights</c> (<c>ema</c> or <c>trained</c>).</para>
 /// </remarks>
@@ -65,30 +67,26 @@ public static class OnnxExporter
     {
         ArgumentNullException.ThrowIfNull(gan);
         var generator = gan.Generator;
-        OnnxLayerConverter.CheckExportable(generator);
-        var inputShape = generator.InputShape
-            ?? throw new InvalidOperationException($"The generator '{generator.Name}' is not built; build it (or run it once) before exporting.");
-        var sampleShape = generator.OutputShape!;
-        int? classes = gan is ConditionalGanModel conditional ? conditional.NumClasses : null;
+        if (!generator.Built) throw new InvalidOperationException($"The generator '{generator.Name}' is not built; build it (or run it once) before exporting.");
+        var sampleShape = generator.OutputShapes![0];
+        int? classes = gan.NumClasses > 0 ? gan.NumClasses : null;
         var ema = gan.GeneratorEmaWeights;
         bool usesEma = ema.Count > 0;
         var weights = usesEma ? ema : generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
 
         var graph = new OnnxGraphBuilder(generator.Name);
-        var converter = new OnnxLayerConverter(graph, weights);
-        graph.AddInput(LatentInput, TensorProto.Types.DataType.Float, new long[] { -1, gan.LatentDim });
-        string x = LatentInput;
-        if (classes is { } numClasses)
+        var onnx = new OnnxExportContext(graph, weights);
+        foreach (var input in gan.GeneratorInputs)
+            graph.AddInput(input.Name, input.DType == TorchSharp.torch.ScalarType.Int64 ? TensorProto.Types.DataType.Int64 : TensorProto.Types.DataType.Float, new long[] { -1 }.Concat(input.Shape));
+        string x = gan.ExportGeneratorGraph(onnx, gan.GeneratorInputs.Select(i => i.Name).ToArray());
+        if (onnx.Refusals.Count > 0)
         {
-            // labels → one-hot rows of an identity table (an Embedding lookup) → [latent ‖ one_hot(labels)].
-            graph.AddInput(LabelsInput, TensorProto.Types.DataType.Int64, new long[] { -1 });
-            var identity = new float[numClasses * numClasses];
-            for (int i = 0; i < numClasses; i++) identity[i * numClasses + i] = 1;
-            string table = graph.AddFloats("one_hot.table", new long[] { numClasses, numClasses }, identity);
-            string oneHot = converter.ConvertEmbedding("one_hot", table, LabelsInput);
-            x = converter.ConvertConcatenate("condition", new[] { LatentInput, oneHot }, axis: 1);
+            var refused = onnx.Refusals;
+            string names = string.Join("; ", refused.Select(r => $"'{r.Layer.DisplayName}' ({r.Layer.GetType().Name}) {r.Reason}"));
+            throw new OnnxExportException(
+                $"Cannot export '{generator.Name}' to ONNX: {names}. No file was written.",
+                refused[0].Layer.DisplayName, refused[0].Layer.GetType().Name);
         }
-        x = converter.Convert(generator, string.Empty, x, inputShape);
         graph.AddNodeWithOutput("Identity", SamplesOutput, new[] { x });
         graph.AddOutput(SamplesOutput, TensorProto.Types.DataType.Float, new long[] { -1 }.Concat(sampleShape));
 
@@ -97,8 +95,9 @@ public static class OnnxExporter
             IrVersion = IrVersion,
             ProducerName = "Gan.Keras",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
-            DocString = $"Generator '{generator.Name}' exported by Gan.Keras: {LatentInput} [batch, {gan.LatentDim}]" +
-                (classes is null ? string.Empty : $", {LabelsInput} [batch] (0..{classes - 1})") + $" -> {SamplesOutput} {Shapes.FormatWithBatch(sampleShape)}.",
+            DocString = $"Generator '{generator.Name}' exported by Gan.Keras: " +
+                string.Join(", ", gan.GeneratorInputs.Select(i => $"{i.Name} {Shapes.FormatWithBatch(i.Shape)}{(i is LabelsInput ? $" (0..{classes - 1})" : string.Empty)}")) +
+                $" -> {SamplesOutput} {Shapes.FormatWithBatch(sampleShape)}.",
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
