@@ -12,14 +12,22 @@ public abstract class Loss
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
-        if (!yTrue.shape.SequenceEqual(yPred.shape))
-            throw new ArgumentException($"{GetType().Name}: yTrue has shape [{string.Join(", ", yTrue.shape)}] but yPred has [{string.Join(", ", yPred.shape)}]; they must match.", nameof(yTrue));
+        CheckShapes(yTrue, yPred);
         using var perExample = PerExample(yTrue, yPred);
         return perExample.mean();
     }
 
     /// <summary>Gets a value indicating whether <c>yPred</c> is a logit (unbounded score) rather than a probability.</summary>
     public virtual bool ExpectsLogits => false;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> when the targets do not fit the predictions; by default the shapes must be equal.</summary>
+    protected virtual void CheckShapes(torch.Tensor yTrue, torch.Tensor yPred)
+    {
+        ArgumentNullException.ThrowIfNull(yTrue);
+        ArgumentNullException.ThrowIfNull(yPred);
+        if (!yTrue.shape.SequenceEqual(yPred.shape))
+            throw new ArgumentException($"{GetType().Name}: yTrue has shape [{string.Join(", ", yTrue.shape)}] but yPred has [{string.Join(", ", yPred.shape)}]; they must match.", nameof(yTrue));
+    }
 
     /// <summary>Computes per-example losses (the last axis reduced by mean, as Keras does).</summary>
     protected abstract torch.Tensor PerExample(torch.Tensor yTrue, torch.Tensor yPred);
