@@ -115,7 +115,7 @@ public static class ParityRunner
 
     /// <summary>
     /// Replays a <c>gan-keras-trace/2</c> trace with Gan.Keras: the networks, loss and optimizers its metadata
-    /// describes (<see cref="SequentialTrace"/>), one <see cref="Training.GanTrainer.TrainDiscriminatorStep(torch.Tensor, LatentBatch)"/> and one
+    /// describes (<see cref="SequentialTrace"/>), one <see cref="Training.GanTrainer.TrainDiscriminatorStep(torch.Tensor, LatentBatch, torch.Tensor?)"/> and one
     /// <see cref="Training.GanTrainer.TrainGeneratorStep(LatentBatch)"/> per recorded step, the generator's average when <c>ema_decay</c> is set,
     /// and the inference-mode output on <c>eval.z</c> when recorded.
     /// </summary>
@@ -287,9 +287,9 @@ public static class ParityRunner
 
         public List<float> GeneratorLosses { get; } = new();
 
-        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs)
+        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs, torch.Tensor? realLabels = null)
         {
-            var result = base.TrainDiscriminatorStep(real, generatorInputs);
+            var result = base.TrainDiscriminatorStep(real, generatorInputs, realLabels);
             DiscriminatorLosses.Add(StepValue(result.Loss));
             return result;
         }

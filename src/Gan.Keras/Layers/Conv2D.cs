@@ -173,6 +173,7 @@ public sealed class Conv2D : Layer, IKernelLayer
 
     private torch.Tensor Compute(torch.Tensor inputs, torch.Tensor weights)
     {
+        ConvolutionKernels.EnsureCorrect(inputs);
         using var scope = torch.NewDisposeScope();
         var x = inputs;
         long padTop = 0, padLeft = 0;

@@ -194,6 +194,7 @@ public sealed class Conv2DTranspose : Layer, IKernelLayer
 
     private torch.Tensor Compute(torch.Tensor inputs, torch.Tensor weights)
     {
+        ConvolutionKernels.EnsureCorrect(inputs);
         using var scope = torch.NewDisposeScope();
         long h = inputs.shape[2], w = inputs.shape[3];
         long outH = OutputLength(h, 0), outW = OutputLength(w, 1);

@@ -44,6 +44,12 @@ public class Functional : Model
     {
     }
 
+    /// <summary>Initializes a new instance of the <see cref="Functional"/> class with one input and several outputs (a discriminator with a class head).</summary>
+    public Functional(KerasTensor input, IReadOnlyList<KerasTensor> outputs, string? name = null)
+        : this(new[] { input ?? throw new ArgumentNullException(nameof(input)) }, outputs, name)
+    {
+    }
+
     /// <summary>Initializes a new instance of the <see cref="Functional"/> class from its inputs and outputs.</summary>
     /// <param name="inputs">The model's inputs, each made by <see cref="Keras.Input"/>, in the order the model is called with.</param>
     /// <param name="outputs">The model's outputs, symbolic tensors computed from the inputs.</param>
@@ -104,7 +110,7 @@ public class Functional : Model
         foreach (var node in nodes)
             foreach (var t in node.Inputs) uses[t] = uses.GetValueOrDefault(t) + 1;
         for (int i = 0; i < this.inputs.Length; i++) values[this.inputs[i]] = inputs[i];
-        foreach (var node in nodes)
+        foreach (var node in nodes.Where(n => n.Layer is not InputLayer))
         {
             var args = node.Inputs.Select(t => values[t]).ToArray();
             var results = node.Layer.CallOutputs(args, training);

@@ -363,9 +363,8 @@ public class GanModel : GanTrainer, IDisposable
                 _ => Device.type == DeviceType.CPU && DType == torch.float32 ? input.Draw(n, noise) : input.Draw(n, noise).to(DType, Device),
             });
         }
-        if (labels is not null && NumClasses == 0)
-            throw new ArgumentException("This GAN is not conditional (it has no labels input), so it takes no labels.", nameof(labels));
-        return new LatentBatch(values, labels);
+        // An unconditional GAN trained on labelled data ignores the labels.
+        return new LatentBatch(values, NumClasses == 0 ? null : labels);
     }
 
     private torch.Tensor RequireLabels(Batch batch)

@@ -41,8 +41,8 @@ internal static class GanTrainStep
         torch.Tensor Mean(torch.Tensor total) => k == 1 ? total : total / k;
     }
 
-    /// <summary>One discriminator update; see <see cref="GanTrainer.TrainDiscriminatorStep(torch.Tensor, LatentBatch)"/>.</summary>
-    public static DiscriminatorStepResult Discriminator(GanTrainer gan, torch.Tensor real, LatentBatch inputs)
+    /// <summary>One discriminator update; see <see cref="GanTrainer.TrainDiscriminatorStep(torch.Tensor, LatentBatch, torch.Tensor?)"/>.</summary>
+    public static DiscriminatorStepResult Discriminator(GanTrainer gan, torch.Tensor real, LatentBatch inputs, torch.Tensor? realLabels)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -53,18 +53,19 @@ internal static class GanTrainStep
         torch.Tensor fake;
         // The discriminator update does not train the generator: its samples are made without recording a graph.
         using (torch.no_grad()) fake = gan.GeneratorCall(inputs, training: true);
-        var (realOutputs, fakeOutputs) = ScoreRealAndFake(gan, real, fake, labels);
+        var (realOutputs, fakeOutputs) = ScoreRealAndFake(gan, real, realLabels, fake, labels);
         var dLoss = ganLoss.DiscriminatorLoss(realOutputs[0], fakeOutputs[0]);
         for (int i = 0; i < gan.OutputLosses.Count; i++)
         {
             var output = gan.OutputLosses[i];
-            if (RealTarget(output, labels) is { } realTarget) dLoss = dLoss + output.Weight * output.Loss.Call(realTarget, realOutputs[i + 1]);
+            if (RealTarget(output, realLabels) is { } realTarget) dLoss = dLoss + output.Weight * output.Loss.Call(realTarget, realOutputs[i + 1]);
             dLoss = dLoss + output.Weight * output.Loss.Call(FakeTarget(gan, output, inputs), fakeOutputs[i + 1]);
         }
         torch.Tensor? penalty = null;
         if (ganLoss.Penalty is { } gradientPenalty)
         {
-            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, labels, training: true)[0], real, fake, gan.Noise);
+            // Real and generated samples are interpolated row by row: the penalty conditions on the real samples' labels.
+            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, realLabels, training: true)[0], real, fake, gan.Noise);
             dLoss = dLoss + penalty;
         }
         var variables = gan.Discriminator.TrainableVariables;
@@ -124,17 +125,18 @@ internal static class GanTrainStep
     }
 
     /// <summary>Scores real and generated samples, in two discriminator calls or, with <see cref="GanTrainer.ScoreRealAndFakeTogether"/>, in one.</summary>
-    private static (IReadOnlyList<torch.Tensor> Real, IReadOnlyList<torch.Tensor> Fake) ScoreRealAndFake(GanTrainer gan, torch.Tensor real, torch.Tensor fake, torch.Tensor? labels)
+    private static (IReadOnlyList<torch.Tensor> Real, IReadOnlyList<torch.Tensor> Fake) ScoreRealAndFake(
+        GanTrainer gan, torch.Tensor real, torch.Tensor? realLabels, torch.Tensor fake, torch.Tensor? fakeLabels)
     {
         real = Augment(gan, real);
         fake = Augment(gan, fake);
         if (!gan.ScoreRealAndFakeTogether)
         {
-            var realOutputs = gan.DiscriminatorCall(real, labels, training: true);
+            var realOutputs = gan.DiscriminatorCall(real, realLabels, training: true);
             CheckOutputCount(gan, realOutputs);
-            return (realOutputs, gan.DiscriminatorCall(fake, labels, training: true));
+            return (realOutputs, gan.DiscriminatorCall(fake, fakeLabels, training: true));
         }
-        var both = gan.DiscriminatorCall(torch.cat(new[] { real, fake }), labels is null ? null : torch.cat(new[] { labels, labels }), training: true);
+        var both = gan.DiscriminatorCall(torch.cat(new[] { real, fake }), realLabels is null || fakeLabels is null ? null : torch.cat(new[] { realLabels, fakeLabels }), training: true);
         CheckOutputCount(gan, both);
         long n = real.shape[0];
         return (both.Select(o => o.narrow(0, 0, n)).ToArray(), both.Select(o => o.narrow(0, n, o.shape[0] - n)).ToArray());

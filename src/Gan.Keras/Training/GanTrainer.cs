@@ -149,9 +149,15 @@ public abstract class GanTrainer
     /// <remarks>Random draws, in the order a <see cref="RecordedNoiseSource"/> must follow: per discriminator update its latent vectors, then the penalty's coefficients; then the generator's latent vectors. Labelled batches pass each slice's labels along.</remarks>
     public virtual IReadOnlyDictionary<string, torch.Tensor> TrainStep(Batch batch) => GanTrainStep.Run(this, batch);
 
-    /// <summary>One discriminator update on <paramref name="real"/> samples and samples generated from <paramref name="generatorInputs"/>, plus the loss's penalty and the extra outputs' losses; then weight clipping when set.</summary>
-    public virtual DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs) =>
-        GanTrainStep.Discriminator(this, real, generatorInputs);
+    /// <summary>
+    /// One discriminator update on <paramref name="real"/> samples and samples generated from <paramref name="generatorInputs"/>,
+    /// plus the loss's penalty and the extra outputs' losses; then weight clipping when set. The real samples' labels
+    /// (conditioning and label targets) are <paramref name="realLabels"/>, by default the generator's labels (the
+    /// batch's own, as <see cref="TrainStep"/> passes them); give them when the generated samples have other labels
+    /// (AC-GAN drawing fake labels at random).
+    /// </summary>
+    public virtual DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs, torch.Tensor? realLabels = null) =>
+        GanTrainStep.Discriminator(this, real, generatorInputs, realLabels ?? generatorInputs?.Labels);
 
     /// <summary>One discriminator update with samples generated from <paramref name="latent"/> (and <paramref name="labels"/>; other inputs, such as codes, are drawn).</summary>
     public DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, torch.Tensor latent, torch.Tensor? labels = null) =>

@@ -52,6 +52,6 @@ public class ConcatenateTests
         var error = Assert.Throws<IncompatibleInputException>(() => concatenate.Call(torch.zeros(2, 3)));
 
         // Then
-        Assert.Contains("joins several inputs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("merges several inputs: call it on a list", error.Message, StringComparison.Ordinal);
     }
 }

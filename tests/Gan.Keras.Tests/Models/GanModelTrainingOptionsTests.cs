@@ -219,10 +219,10 @@ public class GanModelTrainingOptionsTests
     {
         public List<float> RealSums { get; } = new();
 
-        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs)
+        public override DiscriminatorStepResult TrainDiscriminatorStep(torch.Tensor real, LatentBatch generatorInputs, torch.Tensor? realLabels = null)
         {
             RealSums.Add(real.sum().item<float>());
-            return base.TrainDiscriminatorStep(real, generatorInputs);
+            return base.TrainDiscriminatorStep(real, generatorInputs, realLabels);
         }
     }
 }

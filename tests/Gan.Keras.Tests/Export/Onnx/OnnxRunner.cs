@@ -31,6 +31,22 @@ internal sealed class OnnxRunner : IDisposable
         return torch.tensor(samples.ToArray(), samples.Dimensions.ToArray().Select(d => (long)d).ToArray());
     }
 
+    /// <summary>Runs the graph on named inputs (float32, or int64 for labels) of any shape; returns the samples as a new float32 CPU tensor.</summary>
+    public torch.Tensor Run(IReadOnlyDictionary<string, torch.Tensor> namedInputs)
+    {
+        var inputs = new List<NamedOnnxValue>();
+        foreach (var (name, tensor) in namedInputs)
+        {
+            int[] shape = tensor.shape.Select(d => (int)d).ToArray();
+            inputs.Add(tensor.dtype == torch.int64
+                ? NamedOnnxValue.CreateFromTensor(name, new DenseTensor<long>(tensor.cpu().contiguous().data<long>().ToArray(), shape))
+                : NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(tensor.to(torch.float32).cpu().contiguous().data<float>().ToArray(), shape)));
+        }
+        using var outputs = Session.Run(inputs);
+        var samples = outputs.Single(o => o.Name == "samples").AsTensor<float>();
+        return torch.tensor(samples.ToArray(), samples.Dimensions.ToArray().Select(d => (long)d).ToArray());
+    }
+
     public void Dispose()
     {
         Session.Dispose();
