@@ -45,7 +45,7 @@ internal static class ImageTransforms
     /// <summary>Draws one value per example from U[lower, upper) with <paramref name="generator"/> (the global one when null), as a float32 CPU tensor <c>[n]</c>.</summary>
     public static torch.Tensor Uniform(long n, (double Lower, double Upper) range, torch.Generator? generator)
     {
-        using var unit = torch.rand(new[] { n }, torch.float32, generator: generator);
+        var unit = torch.rand(new[] { n }, torch.float32, generator: generator);
         return unit.mul_(range.Upper - range.Lower).add_(range.Lower);
     }
 
