@@ -19,6 +19,9 @@ namespace Gan.Keras.Layers;
 /// </remarks>
 public sealed class Lambda : Layer
 {
+    // The last shape computed by running the function, so summaries and symbolic calls run it once per input shape.
+    private (long[] Input, long[] Output)? probed;
+
     /// <summary>Initializes a new instance of the <see cref="Lambda"/> class.</summary>
     /// <param name="function">The computation, from a batch to a batch (the first dimension stays the batch).</param>
     /// <param name="outputShape">Computes the per-example output shape from the per-example input shape; null to run the function on zeros.</param>
@@ -41,6 +44,7 @@ public sealed class Lambda : Layer
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         if (OutputShapeFunction is not null) return OutputShapeFunction(inputShape).ToArray();
+        if (probed is { } last && last.Input.SequenceEqual(inputShape)) return last.Output.ToArray();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var output = Function(torch.zeros(new long[] { 1 }.Concat(inputShape).ToArray()));
@@ -48,7 +52,8 @@ public sealed class Lambda : Layer
             throw new IncompatibleInputException(
                 $"Layer '{DisplayName}' (Lambda) must keep the batch as the first dimension, but turned a batch of one {Shapes.FormatWithBatch(inputShape)} into shape [{string.Join(", ", output.shape)}].",
                 new long[] { 1 }, output.shape);
-        return output.shape.Skip(1).ToArray();
+        probed = (inputShape.ToArray(), output.shape.Skip(1).ToArray());
+        return probed.Value.Output.ToArray();
     }
 
     /// <inheritdoc />

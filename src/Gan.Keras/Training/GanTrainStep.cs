@@ -23,12 +23,15 @@ internal static class GanTrainStep
         if (batch.Size % slices != 0 || batch.Size < slices)
             throw new ArgumentException($"TrainStep received {batch.Size} examples, but DiscriminatorSteps = {k} needs a positive multiple of {k}: each discriminator update takes its own slice (set CriticReusesRealBatch to train every update on the whole batch).", nameof(batch));
         long n = batch.Size / slices;
+        // The data's labels condition the networks only when the generator takes labels: an unconditional GAN trains on
+        // labelled data (ring8's mixture components, MNIST's digits) as on unlabelled data.
+        var dataLabels = gan.GeneratorInputs.OfType<LabelsInput>().Any() ? batch.Labels : null;
         torch.Tensor? dLoss = null, dReal = null, dFake = null, penalty = null;
         torch.Tensor? labels = null;
         for (int i = 0; i < k; i++)
         {
             var real = slices == 1 ? batch.Features : batch.Features.narrow(0, i * n, n);
-            labels = batch.Labels is null ? null : slices == 1 ? batch.Labels : batch.Labels.narrow(0, i * n, n);
+            labels = dataLabels is null ? null : slices == 1 ? dataLabels : dataLabels.narrow(0, i * n, n);
             var result = gan.TrainDiscriminatorStep(real, gan.SampleGeneratorInputs(n, labels));
             dLoss = Sum(dLoss, result.Loss);
             dReal = Sum(dReal, result.RealScore);
