@@ -85,6 +85,67 @@ public abstract class Dataset : IDisposable
         return IterateIndices(copy, batchSize);
     }
 
+    /// <summary>
+    /// Returns a dataset whose features pass through <paramref name="function"/> as they are read, as Keras's
+    /// <c>dataset.map(f)</c>: <c>data.Map(x =&gt; x / 127.5 - 1)</c>. The function runs on whole batches and must treat
+    /// their examples independently; see <see cref="MappedDataset"/>.
+    /// </summary>
+    /// <param name="function">From a batch of features <c>[batch, ...]</c> to a batch with the same first dimension.</param>
+    /// <param name="name">The new dataset's name; this one's when null.</param>
+    public MappedDataset Map(Func<torch.Tensor, torch.Tensor> function, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return new MappedDataset(this, function, name ?? Name);
+    }
+
+    /// <summary>
+    /// Reads every example once, in order, into memory, as Keras's <c>dataset.cache()</c> keeps what a first epoch read:
+    /// later epochs of the returned dataset repeat no file reading and no <see cref="Map"/> function.
+    /// </summary>
+    /// <returns>A new in-memory dataset with the same examples, labels and name; dispose it.</returns>
+    public InMemoryDataset Cache()
+    {
+        using var scope = torch.NewDisposeScope();
+        var features = new List<torch.Tensor>();
+        var labels = new List<torch.Tensor>();
+        foreach (var batch in GetBatches((int)Math.Min(Count, 1024), shuffle: false, dropRemainder: false))
+        {
+            features.Add(batch.Features);
+            if (batch.Labels is { } l) labels.Add(l);
+        }
+        return new InMemoryDataset(torch.cat(features), HasLabels ? torch.cat(labels) : null, Name);
+    }
+
+    /// <summary>
+    /// Returns this dataset read in batches of <paramref name="batchSize"/>, one epoch per enumeration, as Keras's
+    /// <c>dataset.shuffle(n).batch(size)</c>; see <see cref="BatchedDataset"/>.
+    /// </summary>
+    /// <param name="batchSize">Examples per batch; positive.</param>
+    /// <param name="dropRemainder">Whether to drop a last, smaller batch (Keras's <c>drop_remainder</c>, false by default).</param>
+    /// <param name="shuffle">Whether each epoch is shuffled.</param>
+    /// <param name="seed">Seed of the shuffles; the global torch generator when null.</param>
+    /// <exception cref="ArgumentException">Dropping the remainder leaves no batch.</exception>
+    public BatchedDataset Batch(int batchSize, bool dropRemainder = false, bool shuffle = false, long? seed = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (dropRemainder && batchSize > Count)
+            throw new ArgumentException($"Batch size {batchSize} is larger than dataset '{Name}' ({Count} examples), so dropping the remainder leaves no batch. Use a batch size of at most {Count}.", nameof(batchSize));
+        return new BatchedDataset(this, batchSize, dropRemainder, shuffle, seed);
+    }
+
+    /// <summary>
+    /// Pairs two datasets, as Keras's <c>tf.data.Dataset.zip((first, second))</c>: each step of
+    /// <see cref="ZippedDataset.GetBatches"/> yields a batch of each, until the shorter one ends.
+    /// </summary>
+    /// <param name="first">The first dataset.</param>
+    /// <param name="second">The second dataset.</param>
+    public static ZippedDataset Zip(Dataset first, Dataset second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        return new ZippedDataset(first, second);
+    }
+
     /// <summary>Releases the dataset's tensors, files and threads.</summary>
     public void Dispose()
     {

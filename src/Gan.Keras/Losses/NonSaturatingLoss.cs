@@ -50,6 +50,15 @@ public sealed class NonSaturatingLoss : GanLoss
     /// <summary>Gets the one-sided label smoothing applied to real targets.</summary>
     public double RealLabelSmoothing { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the discriminator's loss is the mean over the real and generated examples together,
+    /// <c>(ℓ_real + ℓ_fake) / 2</c>, as keras-io's <c>dcgan_overriding_train_step</c> computes <c>d_loss</c> on the
+    /// concatenated batch (and the Keras-GAN scripts report <c>0.5 · (d_loss_real + d_loss_fake)</c>). False by default:
+    /// the sum, Goodfellow et al.'s objective, twice Keras's value. The gradient halves with the value; Adam's steps
+    /// barely change, SGD's halve.
+    /// </summary>
+    public bool MeanOverRealAndFake { get; init; }
+
     /// <inheritdoc />
     public override string Name => "non-saturating";
 
@@ -72,6 +81,13 @@ public sealed class NonSaturatingLoss : GanLoss
 
     /// <inheritdoc />
     public override torch.Tensor DiscriminatorLoss(torch.Tensor realOutput, torch.Tensor fakeOutput)
+    {
+        if (!MeanOverRealAndFake) return SummedDiscriminatorLoss(realOutput, fakeOutput);
+        using var sum = SummedDiscriminatorLoss(realOutput, fakeOutput);
+        return sum * 0.5;
+    }
+
+    private torch.Tensor SummedDiscriminatorLoss(torch.Tensor realOutput, torch.Tensor fakeOutput)
     {
         if (onLogits) return DiscriminatorTerm(realOutput, fakeOutput, RealLabelSmoothing);
         DiscriminatorOutputs.Check(realOutput, nameof(realOutput), "NonSaturatingLoss");

@@ -18,8 +18,9 @@ public sealed class WassersteinGpLoss : GanLoss
     /// <summary>Initializes a new instance of the <see cref="WassersteinGpLoss"/> class.</summary>
     /// <param name="penaltyWeight">λ, 10 in the paper.</param>
     /// <param name="normEpsilon">ε under the square root of the per-example gradient norm.</param>
-    public WassersteinGpLoss(double penaltyWeight = 10.0, double normEpsilon = GradientPenalty.DefaultNormEpsilon) =>
-        Penalty = new WassersteinGradientPenalty(penaltyWeight, normEpsilon);
+    /// <param name="coefficients">How the penalty draws its interpolation coefficients: uniform (the paper, the default) or normal (keras-io's <c>wgan_gp</c>).</param>
+    public WassersteinGpLoss(double penaltyWeight = 10.0, double normEpsilon = GradientPenalty.DefaultNormEpsilon, InterpolationCoefficients coefficients = InterpolationCoefficients.Uniform) =>
+        Penalty = new WassersteinGradientPenalty(penaltyWeight, normEpsilon, coefficients);
 
     /// <inheritdoc />
     public override string Name => "wgan-gp";

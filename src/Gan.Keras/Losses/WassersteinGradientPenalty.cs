@@ -13,16 +13,21 @@ namespace Gan.Keras.Losses;
 /// α is drawn <b>per example</b> (shape <c>[batch, 1, ...]</c>, broadcast over the example), not per pixel and not from a
 /// normal; the norm is taken <b>per example</b> over all non-batch axes (<see cref="GradientPenalty.PerExampleNorm"/>),
 /// not over the whole batch, with ε inside the square root so a zero gradient gives no NaN.
+/// <see cref="InterpolationCoefficients.Normal"/> draws α as keras-io's <c>wgan_gp</c> example does instead.
 /// </remarks>
 public sealed class WassersteinGradientPenalty : GradientPenalty
 {
     /// <summary>Initializes a new instance of the <see cref="WassersteinGradientPenalty"/> class.</summary>
     /// <param name="weight">λ, 10 in the paper.</param>
     /// <param name="normEpsilon">ε under the square root of the norm.</param>
-    public WassersteinGradientPenalty(double weight = 10.0, double normEpsilon = DefaultNormEpsilon) : base(weight)
+    /// <param name="coefficients">How α is drawn: <see cref="InterpolationCoefficients.Uniform"/> (the paper, the default) or
+    /// <see cref="InterpolationCoefficients.Normal"/> (keras-io's <c>wgan_gp</c>).</param>
+    public WassersteinGradientPenalty(double weight = 10.0, double normEpsilon = DefaultNormEpsilon, InterpolationCoefficients coefficients = InterpolationCoefficients.Uniform) : base(weight)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(normEpsilon);
+        if (!Enum.IsDefined(coefficients)) throw new ArgumentOutOfRangeException(nameof(coefficients), coefficients, "coefficients must be Uniform or Normal.");
         NormEpsilon = normEpsilon;
+        Coefficients = coefficients;
     }
 
     /// <inheritdoc />
@@ -30,6 +35,9 @@ public sealed class WassersteinGradientPenalty : GradientPenalty
 
     /// <summary>Gets ε under the square root of the per-example norm.</summary>
     public double NormEpsilon { get; }
+
+    /// <summary>Gets how the interpolation coefficient α is drawn.</summary>
+    public InterpolationCoefficients Coefficients { get; }
 
     /// <summary>
     /// The unweighted penalty <c>mean_i (‖∇D(x̂_i)‖ − 1)²</c> at <c>x̂ = α·real + (1 − α)·fake</c> for given coefficients.
@@ -65,7 +73,8 @@ public sealed class WassersteinGradientPenalty : GradientPenalty
         var shape = new long[real.dim()];
         Array.Fill(shape, 1L);
         shape[0] = real.shape[0];
-        var alpha = noise.Uniform(shape).to(real.device);
+        // Normal (keras-io): x̂ = x + a·(x̃ − x) with a ~ N(0, 1), which is α·x + (1 − α)·x̃ with α = 1 − a.
+        var alpha = Coefficients == InterpolationCoefficients.Normal ? (1 - noise.Normal(shape)).to(real.device) : noise.Uniform(shape).to(real.device);
         return (Term(discriminator, real, fake, alpha, NormEpsilon) * Weight).MoveToOuterDisposeScope();
     }
 }

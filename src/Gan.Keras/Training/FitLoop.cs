@@ -27,14 +27,14 @@ internal static class FitLoop
         if (!gan.IsCompiled) throw new InvalidOperationException("Call Compile() before Fit().");
         FitChecks.CheckDataShape(gan, dataset.ElementShape);
         if (gan.ScoreRealAndFakeTogether) FitChecks.CheckNoBatchMixingLayer(gan.Discriminator);
-        // Each critic update takes its own slice of real data: one step consumes DiscriminatorSteps batches.
-        int examplesPerStep = checked(batchSize * gan.DiscriminatorSteps);
+        // Each critic update takes its own slice of real data: one step consumes DiscriminatorSteps batches (one when the critic reuses it).
+        int examplesPerStep = checked(batchSize * gan.RealBatchesPerStep);
         var history = new History();
         var all = new List<Callback> { history };
         all.AddRange(distributed?.CallbacksOfThisRank(callbacks ?? Array.Empty<Callback>()) ?? callbacks ?? Array.Empty<Callback>());
-        long steps = distributed?.Shard(batchSize, gan.DiscriminatorSteps).StepCount(dataset.Count) ?? dataset.BatchCount(examplesPerStep, dropRemainder: true);
+        long steps = distributed?.Shard(batchSize, gan.RealBatchesPerStep).StepCount(dataset.Count) ?? dataset.BatchCount(examplesPerStep, dropRemainder: true);
         if (steps == 0 && distributed is not null)
-            throw new ArgumentException($"Dataset '{dataset.Name}' has {dataset.Count} examples, fewer than one step of {distributed.Size} ranks × {examplesPerStep} examples per rank; use a per-rank batch of at most {dataset.Count / ((long)distributed.Size * gan.DiscriminatorSteps)}.", nameof(batchSize));
+            throw new ArgumentException($"Dataset '{dataset.Name}' has {dataset.Count} examples, fewer than one step of {distributed.Size} ranks × {examplesPerStep} examples per rank; use a per-rank batch of at most {dataset.Count / ((long)distributed.Size * gan.RealBatchesPerStep)}.", nameof(batchSize));
         if (steps == 0) dataset.GetBatches(examplesPerStep); // throws the clear error about the batch size
         gan.StopTraining = false;
         var context = new Context(gan, epochs, initialEpoch, steps, batchSize);
@@ -54,7 +54,7 @@ internal static class FitLoop
             foreach (var callback in all) callback.OnEpochBegin(epoch);
             accumulator.Reset();
             int count = 0;
-            foreach (var batch in distributed?.EpochBatches(dataset, batchSize, gan.DiscriminatorSteps, shuffle, gan.RandomGenerator) ?? gan.EpochBatches(dataset, examplesPerStep, shuffle))
+            foreach (var batch in distributed?.EpochBatches(dataset, batchSize, gan.RealBatchesPerStep, shuffle, gan.RandomGenerator) ?? gan.EpochBatches(dataset, examplesPerStep, shuffle))
             {
                 foreach (var callback in all) callback.OnBatchBegin(count);
                 using (var scope = torch.NewDisposeScope())

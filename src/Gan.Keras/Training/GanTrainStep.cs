@@ -7,7 +7,8 @@ namespace Gan.Keras.Training;
 
 /// <summary>
 /// The one training step of a <see cref="GanTrainer"/>, as Keras 3's <c>TorchTrainer.train_step</c>: n critic updates
-/// on their own slices of real data, then one generator update. <see cref="GanTrainer.TrainStep"/> and its two halves
+/// on their own slices of real data (or all on the whole batch, <see cref="GanTrainer.CriticReusesRealBatch"/>), then one
+/// generator update. <see cref="GanTrainer.TrainStep"/> and its two halves
 /// call these, so an override can change a step and still reuse the halves. Nothing here reads the device.
 /// </summary>
 internal static class GanTrainStep
@@ -17,15 +18,20 @@ internal static class GanTrainStep
     {
         ArgumentNullException.ThrowIfNull(batch);
         int k = gan.DiscriminatorSteps;
-        if (batch.Size % k != 0 || batch.Size < k)
-            throw new ArgumentException($"TrainStep received {batch.Size} examples, but DiscriminatorSteps = {k} needs a positive multiple of {k}: each discriminator update takes its own slice.", nameof(batch));
-        long n = batch.Size / k;
+        // Slices of real data: one per critic update, or one for all (keras-io's wgan_gp reuses its batch).
+        int slices = gan.RealBatchesPerStep;
+        if (batch.Size % slices != 0 || batch.Size < slices)
+            throw new ArgumentException($"TrainStep received {batch.Size} examples, but DiscriminatorSteps = {k} needs a positive multiple of {k}: each discriminator update takes its own slice (set CriticReusesRealBatch to train every update on the whole batch).", nameof(batch));
+        long n = batch.Size / slices;
+        // The data's labels condition the networks only when the generator takes labels: an unconditional GAN trains on
+        // labelled data (ring8's mixture components, MNIST's digits) as on unlabelled data.
+        var dataLabels = gan.GeneratorInputs.OfType<LabelsInput>().Any() ? batch.Labels : null;
         torch.Tensor? dLoss = null, dReal = null, dFake = null, penalty = null;
         torch.Tensor? labels = null;
         for (int i = 0; i < k; i++)
         {
-            var real = k == 1 ? batch.Features : batch.Features.narrow(0, i * n, n);
-            labels = batch.Labels is null ? null : k == 1 ? batch.Labels : batch.Labels.narrow(0, i * n, n);
+            var real = slices == 1 ? batch.Features : batch.Features.narrow(0, i * n, n);
+            labels = dataLabels is null ? null : slices == 1 ? dataLabels : dataLabels.narrow(0, i * n, n);
             var result = gan.TrainDiscriminatorStep(real, gan.SampleGeneratorInputs(n, labels));
             dLoss = Sum(dLoss, result.Loss);
             dReal = Sum(dReal, result.RealScore);

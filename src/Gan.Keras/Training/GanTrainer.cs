@@ -13,7 +13,7 @@ namespace Gan.Keras.Training;
 /// <c>FitLoop</c> runs the epochs.
 /// </summary>
 /// <remarks>
-/// Schedule options are set after construction: <see cref="DiscriminatorSteps"/>, <see cref="DiscriminatorWeightClip"/>,
+/// Schedule options are set after construction: <see cref="DiscriminatorSteps"/>, <see cref="CriticReusesRealBatch"/>, <see cref="DiscriminatorWeightClip"/>,
 /// <see cref="ScoreRealAndFakeTogether"/>, <see cref="Augmentation"/>, <see cref="Noise"/> (and the weight average,
 /// <see cref="GanModel.GeneratorEmaDecay"/>). Separate learning rates come from the two optimizers; label smoothing and
 /// gradient penalties belong to the <see cref="GanLoss"/>.
@@ -77,6 +77,18 @@ public abstract class GanTrainer
         get => discriminatorSteps;
         set => discriminatorSteps = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "DiscriminatorSteps must be positive.");
     }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every critic update of a step trains on the same real batch, as keras-io's
+    /// <c>wgan_gp</c> does (its <c>train_step</c> loops <c>d_steps</c> times over one <c>real_images</c>). False by default:
+    /// each of the <see cref="DiscriminatorSteps"/> updates takes its own slice of real data, as Gulrajani et al.'s
+    /// Algorithm 1 samples a new real batch per critic iteration. With it on, a step takes one batch of real data and the
+    /// generator update uses that batch's size; without, a step takes <see cref="DiscriminatorSteps"/> batches.
+    /// </summary>
+    public bool CriticReusesRealBatch { get; set; }
+
+    /// <summary>Gets the number of batches of real data one training step consumes: 1 when the critic reuses its batch, else <see cref="DiscriminatorSteps"/>.</summary>
+    internal int RealBatchesPerStep => CriticReusesRealBatch ? 1 : discriminatorSteps;
 
     /// <summary>Gets or sets the bound c every discriminator weight is clipped to after each update; null (the default) uses the loss's <see cref="GanLoss.CriticWeightClip"/> (0.01 for <see cref="WassersteinLoss"/>).</summary>
     public double? DiscriminatorWeightClip
@@ -143,7 +155,8 @@ public abstract class GanTrainer
 
     /// <summary>
     /// One training step on a batch of real data: <see cref="DiscriminatorSteps"/> discriminator updates, each on its own
-    /// slice and fresh latent vectors, then one generator update. Returns detached scalars on the device (no host read):
+    /// slice (or, with <see cref="CriticReusesRealBatch"/>, each on the whole batch) and fresh latent vectors, then one
+    /// generator update. Returns detached scalars on the device (no host read):
     /// <c>d_loss</c>, <c>d_real</c>, <c>d_fake</c> (means over the updates), <c>g_loss</c>, and <c>d_penalty</c> with a penalty.
     /// </summary>
     /// <remarks>Random draws, in the order a <see cref="RecordedNoiseSource"/> must follow: per discriminator update its latent vectors, then the penalty's coefficients; then the generator's latent vectors. Labelled batches pass each slice's labels along.</remarks>

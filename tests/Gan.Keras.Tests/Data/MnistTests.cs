@@ -44,4 +44,45 @@ public class MnistTests
 
         Assert.Contains("t10k-images-idx3-ubyte", ex.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void LoadData_NamesTheMissingTrainingFile_AndHowToGetIt()
+    {
+        // Given the repository's MNIST folder, which holds the t10k split only
+        string folder = TestData.Mnist();
+
+        // When
+        var ex = Assert.Throws<FileNotFoundException>(() => Mnist.LoadData(folder));
+
+        // Then
+        Assert.Contains("train-images-idx3-ubyte.gz", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("DatasetCatalog.Download(\"mnist\", \"train\", folder)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadData_ReturnsBothSplits_AsKerasLoadData()
+    {
+        // Given a folder with both splits (the t10k files stand in for the training ones)
+        string folder = TestPaths.NewTempFolder();
+        foreach (var stem in new[] { "images-idx3-ubyte.gz", "labels-idx1-ubyte.gz" })
+        {
+            File.Copy(Path.Combine(TestData.Mnist(), "t10k-" + stem), Path.Combine(folder, "t10k-" + stem));
+            File.Copy(Path.Combine(TestData.Mnist(), "t10k-" + stem), Path.Combine(folder, "train-" + stem));
+        }
+
+        // When they are loaded with Keras's pixel values
+        var (train, test) = Mnist.LoadData(folder, raw: true);
+        using (train)
+        using (test)
+        {
+            // Then [1, 28, 28] images of 0–255 with their labels, named after their split
+            Assert.Equal(10_000, train.Count);
+            Assert.Equal(10_000, test.Count);
+            Assert.Equal(new long[] { 1, 28, 28 }, test.ElementShape);
+            Assert.Equal(0f, test.Features.min().item<float>());
+            Assert.Equal(255f, test.Features.max().item<float>());
+            Assert.Equal(7, test.Labels![0].item<long>());
+            Assert.Equal("mnist-train", train.Name);
+            Assert.Equal("mnist-t10k", test.Name);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Gan.Keras.Layers;
+using Gan.Keras.Tests.Export.Onnx;
 using TorchSharp;
 using Xunit;
 
@@ -113,5 +114,47 @@ public class BatchNormalizationTests
         Assert.Equal(expected, bn.MovingVariance.item<float>(), 5);
         Assert.Equal((6 - 3) / Math.Sqrt(3.5 + 1e-5), y[3, 0].item<float>(), 5);
         Assert.Equal(unbiased, ((BatchNormalizationConfig)bn.GetConfig()).UnbiasedMovingVariance);
+    }
+    [Fact]
+    public void MeetsLayerContract_WithoutCenterAndScale()
+    {
+        // Given [8, 3] without β and γ: only the moving statistics (2·3, non-trainable)
+        // When / Then
+        LayerHarness.Run(new LayerCase(() => new BatchNormalization(center: false, scale: false), () => new[] { torch.randn(8, 3) }, new long[] { 8, 3 }, 6, 0));
+    }
+
+    [Fact]
+    public void WithoutCenterAndScale_InferenceOnlyNormalises()
+    {
+        // Given moving mean 2 and moving variance 4 − 1e-3, and no γ or β
+        using var scope = torch.NewDisposeScope();
+        using var bn = new BatchNormalization(center: false, scale: false);
+        bn.Build(new long[] { 1 });
+        using (torch.no_grad())
+        {
+            bn.MovingMean.fill_(2);
+            bn.MovingVariance.fill_(4 - 1e-3);
+        }
+
+        // When
+        var y = bn.Call(torch.tensor(new float[] { 0, 5 }).reshape(2, 1), training: false);
+
+        // Then (x − 2)/2
+        Assert.Equal(-1.0, y[0, 0].item<float>(), 5);
+        Assert.Equal(1.5, y[1, 0].item<float>(), 5);
+        Assert.Empty(bn.TrainableVariables);
+    }
+
+    [Fact]
+    public void Onnx_MatchesInference_WithAndWithoutCenterAndScale()
+    {
+        // Given every combination, with perturbed moving statistics, γ and β
+        // When / Then
+        double error = OnnxLayerCheck.MaxError(new Layer[]
+        {
+            new Dense(12), new BatchNormalization(center: false, scale: false), new BatchNormalization(scale: false),
+            new BatchNormalization(center: false), new Reshape(new long[] { 3, 2, 2 }), new BatchNormalization(center: false, scale: false, epsilon: 1e-5),
+        }, latentDim: 4);
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
 }

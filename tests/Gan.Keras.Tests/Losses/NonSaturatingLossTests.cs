@@ -36,4 +36,26 @@ public class NonSaturatingLossTests
         GanLossContract.Verify(new GanLossCase(() => new NonSaturatingLoss(new BinaryCrossentropy(), 0.2),
             new[] { 0.9f, 0.6f, 0.8f, 0.7f }, new[] { 0.1f, 0.3f, 0.2f, 0.4f }, 0.8398164, 1.5080716));
     }
+    [Fact]
+    public void MeanOverRealAndFake_ReportsKerasDLoss_HalfTheSum()
+    {
+        // Given logits r = [2, −1], f = [0.5, −3], on logits and through a probability label loss
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var r = TorchSharp.torch.tensor(new float[] { 2, -1 });
+        var f = TorchSharp.torch.tensor(new float[] { 0.5f, -3 });
+        var summed = new NonSaturatingLoss();
+        var keras = new NonSaturatingLoss { MeanOverRealAndFake = true };
+        var kerasOnProbabilities = new NonSaturatingLoss(new BinaryCrossentropy()) { MeanOverRealAndFake = true };
+
+        // When
+        float sum = summed.DiscriminatorLoss(r, f).item<float>();
+        float mean = keras.DiscriminatorLoss(r, f).item<float>();
+        float meanOnProbabilities = kerasOnProbabilities.DiscriminatorLoss(TorchSharp.torch.sigmoid(r), TorchSharp.torch.sigmoid(f)).item<float>();
+
+        // Then mean softplus(−r) + mean softplus(f) = 1.23143 (hand-computed), and Keras's d_loss is half of it
+        Assert.Equal(1.2314270171575221, sum, 5);
+        Assert.Equal(0.6157135085787611, mean, 5);
+        Assert.Equal(0.6157135085787611, meanOnProbabilities, 5);
+        Assert.Equal(summed.GeneratorLoss(f).item<float>(), keras.GeneratorLoss(f).item<float>());
+    }
 }

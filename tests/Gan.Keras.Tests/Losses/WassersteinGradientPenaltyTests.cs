@@ -102,4 +102,33 @@ public class WassersteinGradientPenaltyTests
         Assert.Equal(0.0, withEpsilon.abs().max().item<float>(), 6);
         Assert.True(withoutEpsilon.isnan().any().item<bool>());
     }
+    [Theory]
+    [InlineData(InterpolationCoefficients.Uniform, 0.25f, 2.5f, 4f)]
+    [InlineData(InterpolationCoefficients.Normal, 2f, 5f, 9f)]
+    public void Coefficients_PlaceTheInterpolateAsThePaperOrKerasIo(InterpolationCoefficients coefficients, float draw, float expectedX, float expectedY)
+    {
+        // Given a real sample (1, 1), a generated one (3, 5), and a noise source whose every draw is `draw`
+        using var scope = torch.NewDisposeScope();
+        var penalty = new WassersteinGradientPenalty(weight: 1, coefficients: coefficients);
+        torch.Tensor? seen = null;
+        torch.Tensor Critic(torch.Tensor x)
+        {
+            seen = x.detach().clone().DetachFromDisposeScope();
+            return x.sum(1);
+        }
+
+        // When the penalty runs
+        penalty.Compute(Critic, torch.tensor(new float[] { 1, 1 }, new long[] { 1, 2 }), torch.tensor(new float[] { 3, 5 }, new long[] { 1, 2 }), new ConstantNoise(draw));
+
+        // Then Uniform: α·x + (1 − α)·x̃ with α = 0.25 → (2.5, 4); Normal (keras-io): x + a·(x̃ − x) with a = 2 → (5, 9), beyond the generated sample
+        Assert.Equal(new[] { expectedX, expectedY }, seen!.data<float>().ToArray());
+        Assert.Equal(coefficients, penalty.Coefficients);
+    }
+
+    private sealed class ConstantNoise(float value) : NoiseSource
+    {
+        public override torch.Tensor Normal(long[] shape) => torch.full(shape, value);
+
+        public override torch.Tensor Uniform(long[] shape) => torch.full(shape, value);
+    }
 }

@@ -48,6 +48,41 @@ public class GanModelTrainingOptionsTests
         Assert.Single(history.Epochs);
     }
 
+    [Fact]
+    public void Fit_WithCriticReusesRealBatch_TrainsEveryCriticUpdateOnTheSameBatch_AsKerasIoWganGp()
+    {
+        // Given 96 examples, batch size 8 and 3 critic steps that reuse their real batch (keras-io's wgan_gp), without shuffling
+        using var data = Data(96);
+        using var gan = CreateGanModel();
+        gan.DiscriminatorSteps = 3;
+        gan.CriticReusesRealBatch = true;
+
+        // When one epoch runs
+        gan.Fit(data, epochs: 1, batchSize: 8, shuffle: false);
+
+        // Then 96 / 8 = 12 steps ran 36 critic and 12 generator updates, each step's three critic updates on the same 8 examples
+        Assert.Equal(36, gan.DiscriminatorOptimizer.Iterations);
+        Assert.Equal(12, gan.GeneratorOptimizer.Iterations);
+        var expected = Enumerable.Range(0, 12).SelectMany(i => Enumerable.Repeat(data.Features.narrow(0, i * 8, 8).sum().item<float>(), 3)).ToArray();
+        Assert.Equal(expected, gan.RealSums);
+    }
+
+    [Fact]
+    public void TrainStep_WithCriticReusesRealBatch_TakesAnyBatchSize()
+    {
+        // Given 5 critic steps that reuse their batch
+        using var gan = CreateGan(new WassersteinGpLoss());
+        gan.DiscriminatorSteps = 5;
+        gan.CriticReusesRealBatch = true;
+        using var scope = torch.NewDisposeScope();
+
+        // When it gets a batch of 12 (not a multiple of 5)
+        var logs = gan.TrainStep(new Batch(torch.randn(12, 4), null));
+
+        // Then the step runs
+        Assert.True(float.IsFinite(logs["d_loss"].item<float>()));
+    }
+
     private static RecordingGanModel CreateGanModel()
     {
         var generator = new Sequential(new Layer[] { new Dense(8, "relu"), new Dense(4) }, name: "generator");

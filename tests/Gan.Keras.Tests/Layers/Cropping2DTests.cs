@@ -1,0 +1,49 @@
+using Gan.Keras.Layers;
+using Gan.Keras.Tests.Export.Onnx;
+using TorchSharp;
+using Xunit;
+
+namespace Gan.Keras.Tests.Layers;
+
+public class Cropping2DTests
+{
+    [Fact]
+    public void MeetsLayerContract()
+    {
+        // Given / When / Then: 1 row above, 2 below, 3 columns left, none right
+        LayerHarness.Run(new LayerCase(() => new Cropping2D((1, 2), (3, 0)), () => new[] { torch.randn(2, 3, 6, 5) }, new long[] { 2, 3, 3, 2 }, 0, 0));
+    }
+
+    [Fact]
+    public void Call_RemovesTheGivenEdges()
+    {
+        // Given a 3x3 image 1..9
+        using var scope = torch.NewDisposeScope();
+        using var layer = new Cropping2D((1, 0), (0, 1));
+
+        // When the top row and the right column are removed
+        var output = layer.Call(torch.arange(1, 10, torch.float32).reshape(1, 1, 3, 3));
+
+        // Then [[4, 5], [7, 8]] remain
+        Assert.Equal(new float[] { 4, 5, 7, 8 }, output.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Build_RefusesACroppingThatLeavesNothing()
+    {
+        using var layer = new Cropping2D(2);
+
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.Call(torch.zeros(1, 1, 4, 8)));
+
+        Assert.Contains("leaves nothing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("4x8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Onnx_MatchesInference()
+    {
+        // Given / When / Then
+        double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(60), new Reshape(new long[] { 2, 6, 5 }), new Cropping2D((1, 2), (3, 0)) }, latentDim: 4);
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+    }
+}

@@ -1,0 +1,83 @@
+using Gan.Keras.Layers;
+using Gan.Keras.Tests.Export.Onnx;
+using TorchSharp;
+using Xunit;
+
+namespace Gan.Keras.Tests.Layers;
+
+public class GroupNormalizationTests
+{
+    [Fact]
+    public void MeetsLayerContract_OnImages()
+    {
+        // Given [2, 4, 3, 3] in 2 groups: γ and β per channel
+        // When / Then
+        LayerHarness.Run(new LayerCase(() => new GroupNormalization(groups: 2), () => new[] { torch.randn(2, 4, 3, 3) * 2 + 1 }, new long[] { 2, 4, 3, 3 }, 8, 8));
+    }
+
+    [Fact]
+    public void Call_NormalisesEachGroupOfChannels()
+    {
+        // Given features [1, 3 | 2, 6] in two groups: means 2 and 4, biased variances 1 and 4
+        using var scope = torch.NewDisposeScope();
+        using var layer = new GroupNormalization(groups: 2);
+
+        // When
+        var y = layer.Call(torch.tensor(new float[] { 1, 3, 2, 6 }).reshape(1, 4));
+
+        // Then ∓1/√(1 + 1e-3) and ∓2/√(4 + 1e-3) (hand-computed)
+        var actual = y.data<float>().ToArray();
+        Assert.Equal(-0.9995003746877732, actual[0], 5);
+        Assert.Equal(0.9995003746877732, actual[1], 5);
+        Assert.Equal(-0.9998750234326181, actual[2], 5);
+        Assert.Equal(0.9998750234326181, actual[3], 5);
+    }
+
+    [Fact]
+    public void OneGroupPerChannel_IsInstanceNormalisation()
+    {
+        // Given one image with channels [[1, 3]] and [[0, 4]], and γ = [2, −1], β = [0.5, 0.25]
+        using var scope = torch.NewDisposeScope();
+        using var layer = new GroupNormalization(groups: -1);
+        layer.Build(new long[] { 2, 1, 2 });
+        using (torch.no_grad())
+        {
+            layer.get_parameter("gamma")!.copy_(torch.tensor(new float[] { 2, -1 }));
+            layer.get_parameter("beta")!.copy_(torch.tensor(new float[] { 0.5f, 0.25f }));
+        }
+
+        // When
+        var y = layer.Call(torch.tensor(new float[] { 1, 3, 0, 4 }).reshape(1, 2, 1, 2));
+
+        // Then each channel is normalised on its own: 2·(∓0.99950) + 0.5 and −1·(∓0.99988) + 0.25
+        var actual = y.data<float>().ToArray();
+        Assert.Equal(-1.4990007493755464, actual[0], 5);
+        Assert.Equal(2.4990007493755464, actual[1], 5);
+        Assert.Equal(1.2498750234326181, actual[2], 5);
+        Assert.Equal(-0.7498750234326181, actual[3], 5);
+    }
+
+    [Fact]
+    public void Build_RefusesGroupsThatDoNotDivideTheChannels()
+    {
+        using var layer = new GroupNormalization();
+
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.Call(torch.zeros(2, 8, 4, 4)));
+
+        Assert.Contains("32 groups", error.Message, StringComparison.Ordinal);
+        Assert.Contains("8 channels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Onnx_MatchesInference()
+    {
+        // Given two groups on features, instance normalisation on images, and one group without γ
+        // When / Then
+        double error = OnnxLayerCheck.MaxError(new Layer[]
+        {
+            new Dense(48), new GroupNormalization(groups: 4), new Reshape(new long[] { 3, 4, 4 }), new GroupNormalization(groups: -1),
+            new GroupNormalization(groups: 1, epsilon: 1e-5, scale: false),
+        }, latentDim: 4);
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+    }
+}
