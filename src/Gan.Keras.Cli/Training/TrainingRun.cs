@@ -86,7 +86,7 @@ internal sealed class TrainingRun
         var folder = new RunFolder(directory);
         if (!File.Exists(folder.ConfigurationFile))
             throw new UsageException($"--resume '{directory}' is not a training run: '{folder.ConfigurationFile}' is missing. Point to the --out folder of an earlier `gan train`.");
-        var saved = RunConfiguration.Load(folder.ConfigurationFile);
+        var saved = folder.LoadConfiguration();
         var options = saved.ResumeWith(given, directory);
         var device = session.Join(options.ResolveDevice());
         var dtype = options.ResolveDtype();
@@ -142,7 +142,7 @@ internal sealed class TrainingRun
         // broadcast to them when Fit starts.
         if (!session.IsPrimary)
         {
-            gan.Fit(data, options.Epochs, options.BatchSize, initialEpoch: startEpoch, distributed: session.Parallel);
+            gan.Fit(data, options.Epochs, options.BatchSize, initialEpoch: startEpoch, distributed: session.Parallel, verbose: FitVerbosity.Silent);
             return 0;
         }
         bool resumed = resumeFrom is not null;
@@ -182,8 +182,8 @@ internal sealed class TrainingRun
         try
         {
             history = live
-                ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch))
-                : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch, distributed: session.Parallel);
+                ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch, verbose: FitVerbosity.Silent))
+                : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch, distributed: session.Parallel, verbose: FitVerbosity.Silent);
         }
         finally
         {

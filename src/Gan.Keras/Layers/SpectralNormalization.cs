@@ -1,5 +1,6 @@
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
+using Gan.Keras.Training;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -58,7 +59,7 @@ public sealed class SpectralNormalization : Layer
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return Sigma(Matrix(((IKernelLayer)layer).Kernel), VectorU).item<float>();
+        return (float)HostReads.Read(Sigma(Matrix(((IKernelLayer)layer).Kernel), VectorU).reshape(1))[0];
     }
 
     /// <inheritdoc />

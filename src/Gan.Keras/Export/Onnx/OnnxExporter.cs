@@ -69,7 +69,7 @@ public static class OnnxExporter
         var inputShape = generator.InputShape
             ?? throw new InvalidOperationException($"The generator '{generator.Name}' is not built; build it (or run it once) before exporting.");
         var sampleShape = generator.OutputShape!;
-        int? classes = gan is ConditionalGanModel conditional ? conditional.NumClasses : null;
+        int? classes = gan.NumClasses > 0 ? gan.NumClasses : null;
         var ema = gan.GeneratorEmaWeights;
         bool usesEma = ema.Count > 0;
         var weights = usesEma ? ema : generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
