@@ -40,4 +40,10 @@ public class R1PenaltyTests
         // Then
         Assert.Contains("real [2, 3] and generated [3, 3]", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Term_RefusesNullRealData_NamingIt()
+    {
+        Assert.Equal("real", Assert.Throws<ArgumentNullException>(() => R1Penalty.Term(x => x.sum(1), null!)).ParamName);
+    }
 }
