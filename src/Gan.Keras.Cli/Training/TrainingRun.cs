@@ -6,7 +6,6 @@ using Gan.Keras.Training;
 using Gan.Keras.Data;
 using Gan.Keras.Export.Images;
 using Gan.Keras.Models;
-using Gan.Keras.Models.Presets;
 using Gan.Keras.Training.Runs;
 using System.Text.Json.Nodes;
 using Gan.Keras.Export;
@@ -63,17 +62,17 @@ internal sealed class TrainingRun
             throw new UsageException($"'{folder.Path}' already holds a training run. Continue it with --resume {folder.Path}, or choose another --out.");
         if (session.IsPrimary) Directory.CreateDirectory(folder.Path);
         string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         options = options with { Model = model, Out = folder.Path, SampleShape = data.ElementShape.ToArray() };
         using var gan = options.CreateGan(data.ElementShape);
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(IntraOpThreads.For(gan)));
         gan.To(device, dtype);
         using var noise = SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(gan, data.ElementShape), options.Seed);
         if (session.IsPrimary) options.Save(folder.ConfigurationFile);
         if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}) into {folder.Path}"));
+                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}, {ThreadsNote()}) into {folder.Path}"));
         return Train(options, folder, data, gan, noise, startEpoch: 0, resumeFrom: null);
     }
 
@@ -93,11 +92,10 @@ internal sealed class TrainingRun
         var manager = new CheckpointManager(folder.CheckpointFolder, options.Keep);
         if (!folder.HasCheckpoint)
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
-        string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         using var gan = options.CreateGan(data.ElementShape);
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(IntraOpThreads.For(gan)));
         gan.To(device, dtype);
         // Restored by the loop through the one resume path (ITrainingContext.Resume), as BackupAndRestore does.
         using var checkpoint = manager.LoadLatest();
@@ -115,8 +113,15 @@ internal sealed class TrainingRun
         using var noise = checkpoint.FixedNoise?.clone() ?? SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(gan, data.ElementShape), options.Seed);
         if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target}."));
+                $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target} ({ThreadsNote()})."));
         return Train(options, folder, data, gan, noise, start, resumeFrom: checkpoint);
+    }
+
+    /// <summary>Says how many threads libtorch computes on (<c>--threads</c>, or <see cref="IntraOpThreads"/>'s default for the model).</summary>
+    private string ThreadsNote()
+    {
+        int n = torch.get_num_threads();
+        return string.Create(CultureInfo.InvariantCulture, $"{n} libtorch thread{(n == 1 ? "" : "s")}{(threads is null ? "" : " (--threads)")}");
     }
 
     /// <summary>Opens the run's data; a missing file dataset says how to download it with this command's flag.</summary>

@@ -32,7 +32,7 @@ public class Cifar10ArchiveFuzzTests(ITestOutputHelper output)
 
         // Then every one was extracted or refused with InvalidDataException naming the archive
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 7_332, accepted: 2_668);
 
         Mutation Generate(Mutator m)
         {

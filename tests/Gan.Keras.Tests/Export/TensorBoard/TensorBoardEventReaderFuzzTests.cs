@@ -35,7 +35,7 @@ public class TensorBoardEventReaderFuzzTests(ITestOutputHelper output)
 
         // Then every one was read or refused with InvalidDataException naming the file
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 8_630, accepted: 1_370);
 
         Mutation Generate(Mutator m)
         {
