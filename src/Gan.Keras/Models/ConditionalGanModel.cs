@@ -129,7 +129,8 @@ public sealed class ConditionalGanModel : GanModel
         ArgumentNullException.ThrowIfNull(labels, parameterName);
         if (labels.dim() != 1 || labels.numel() == 0)
             throw new ArgumentException($"Labels must be a non-empty 1-D tensor [batch], but got {Shapes.Format(labels.shape)}.", parameterName);
-        long min = labels.min().item<long>(), max = labels.max().item<long>();
+        var ends = Training.HostReads.Read(torch.stack(new[] { labels.min(), labels.max() })); // one counted device read per batch
+        long min = (long)ends[0], max = (long)ends[1];
         if (min < 0 || max >= NumClasses)
             throw new ArgumentException($"Labels must be class indices in [0, {NumClasses}), but got values from {min} to {max}. Check numClasses or the data's labels.", parameterName);
     }
