@@ -160,6 +160,95 @@ public class OptimizerTests
         Assert.Throws<ArgumentNullException>(() => adam.MoveState(null!));
     }
 
+    [Fact]
+    public void SetState_NamesBothShapesInFull_AndTheShapeOfABadIterationCount()
+    {
+        // Given the state of Adam after one update of a [2, 3] and a [3, 2] variable
+        var source = new Adam();
+        using var a = new Parameter(torch.zeros(2, 3), requires_grad: true);
+        using var b = new Parameter(torch.zeros(3, 2), requires_grad: true);
+        source.ApplyGradients(new[] { torch.ones(2, 3), torch.ones(3, 2) }, new[] { a, b });
+        var state = source.GetState();
+
+        // When it is restored for the variables swapped, and with two iteration counts
+        string swapped = Assert.Throws<ArgumentException>(() => new Adam().SetState(state, new[] { b, a })).Message;
+        string counts = Assert.Throws<ArgumentException>(() => new Adam().SetState(With(state, "iterations", torch.zeros(new long[] { 1, 2 }, torch.int64)), new[] { a, b })).Message;
+
+        // Then the messages spell out every dimension
+        Assert.StartsWith("Optimizer state '0.m' has shape [2, 3] but variable 0 has [3, 2].", swapped, StringComparison.Ordinal);
+        Assert.StartsWith("Optimizer state 'iterations' must be one int64, but is Int64 of shape [1, 2].", counts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SetState_WithNoVariables_RestoresTheCount()
+    {
+        var adam = new Adam();
+
+        adam.SetState(new Dictionary<string, torch.Tensor> { ["iterations"] = torch.tensor(3L) }, Array.Empty<Parameter>());
+
+        Assert.Equal(3, adam.Iterations);
+    }
+
+    [Fact]
+    public void MoveState_CreatesNoState_BeforeTheFirstUpdate_AndIgnoresNoVariables()
+    {
+        // Given a fresh Adam, and one that has updated a variable
+        var fresh = new Adam();
+        var used = new Adam();
+        using var a = new Parameter(torch.zeros(2), requires_grad: true);
+        used.ApplyGradients(new[] { torch.ones(2) }, new[] { a });
+
+        // When each is asked to move its state, to a variable and to no variables
+        fresh.MoveState(new[] { a });
+        used.MoveState(Array.Empty<Parameter>());
+
+        // Then the fresh one still has only its count, and the other kept its slots
+        Assert.Equal(new[] { "iterations" }, fresh.GetState().Keys);
+        Assert.Equal(new[] { "iterations", "0.m", "0.v" }, used.GetState().Keys);
+    }
+
+    [Fact]
+    public void ApplyGradients_RefusesAsManyVariablesOfOtherSizes()
+    {
+        // Given Adam that has updated a [2] and a [3] variable
+        var adam = new Adam();
+        using var a = new Parameter(torch.zeros(2), requires_grad: true);
+        using var b = new Parameter(torch.zeros(3), requires_grad: true);
+        adam.ApplyGradients(new[] { torch.ones(2), torch.ones(3) }, new[] { a, b });
+        using var c = new Parameter(torch.zeros(3), requires_grad: true);
+        using var d = new Parameter(torch.zeros(2), requires_grad: true);
+
+        // When it is given a [3] and a [2] variable: as many, as many values, other sizes
+        var error = Assert.Throws<ArgumentException>(() => adam.ApplyGradients(new[] { torch.ones(3), torch.ones(2) }, new[] { c, d }));
+
+        // Then it refuses them
+        Assert.Contains("This optimizer updates 2 variables (5 values), but received 2 (5 values)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApplyGradients_CarriesTheState_ToNewVariablesOfTheSameDtype()
+    {
+        // Given Adam after two updates of a variable, and the same values in a new variable (as a module that replaced its parameters)
+        var adam = new Adam(0.1);
+        var reference = new Adam(0.1);
+        using var first = new Parameter(torch.tensor(new float[] { 1, 2 }), requires_grad: true);
+        using var same = new Parameter(torch.tensor(new float[] { 1, 2 }), requires_grad: true);
+        foreach (var g in new[] { 0.5f, -0.25f })
+        {
+            adam.ApplyGradients(new[] { torch.full(2, g) }, new[] { first });
+            reference.ApplyGradients(new[] { torch.full(2, g) }, new[] { same });
+        }
+        using var replaced = new Parameter(first.detach().clone(), requires_grad: true);
+
+        // When the third update goes to the new variable
+        adam.ApplyGradients(new[] { torch.full(2, 0.75f) }, new[] { replaced });
+        reference.ApplyGradients(new[] { torch.full(2, 0.75f) }, new[] { same });
+
+        // Then it continues as if nothing had been replaced
+        Assert.Equal(same.data<float>().ToArray(), replaced.data<float>().ToArray());
+        Assert.Equal(3, adam.Iterations);
+    }
+
     private static Dictionary<string, torch.Tensor> Without(IReadOnlyDictionary<string, torch.Tensor> state, string key) =>
         state.Where(kv => kv.Key != key).ToDictionary(kv => kv.Key, kv => kv.Value);
 
