@@ -32,7 +32,11 @@ public class Cifar10ArchiveFuzzTests(ITestOutputHelper output)
 
         // Then every one was extracted or refused with InvalidDataException naming the archive
         output.WriteLine(report.ToString());
-        report.AssertCounts(rejected: 7_337, accepted: 2_663);
+        // Not exact: .NET names a PAX extended header after the process (PaxHeaders.<pid>, as GNU tar), so the PAX
+        // mutations differ by a few bytes from run to run (7,323 to 7,337 refusals measured). A reader that skipped a
+        // corrupt member instead of refusing it would fall far outside this band.
+        Assert.InRange(report.Rejected, 7_300, 7_370);
+        Assert.Equal(10_000, report.Rejected + report.Accepted);
 
         Mutation Generate(Mutator m)
         {
