@@ -106,7 +106,7 @@ internal sealed class FullSizeBenchmark : BenchmarkCommand<FullSizeBenchmark.Set
             // One Fit per epoch, so that each is timed and scored alone; a redirected log also gets a line every 10 steps.
             var callbacks = new List<Callback> { new ProgbarLogger() };
             if (Console.IsOutputRedirected) callbacks.Add(new StepLog(10));
-            gan.Fit(train, epoch + 1, setup.Batch, callbacks: callbacks, initialEpoch: epoch);
+            gan.Fit(train, epoch + 1, setup.Batch, callbacks: callbacks, initialEpoch: epoch, verbose: Gan.Keras.Training.FitVerbosity.Silent);
             double seconds = wall.Elapsed.TotalSeconds, cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             long images = perEpoch * setup.Batch * gan.DiscriminatorSteps;
             var timing = new Timing(perEpoch, images, seconds, cpuSeconds);

@@ -54,7 +54,7 @@ internal static class MixtureBenchmark
         var callbacks = new List<Callback>();
         if (config.DecayTo < 1) callbacks.Add(LearningRateScheduler.Linear(config.LearningRate, config.LearningRate * config.DecayTo, config.Steps));
         if (evalEvery > 0) callbacks.Add(new Probe(config, evalEvery, seed, log));
-        gan.Fit(data, epochs: 1, batchSize: config.BatchSize, callbacks: callbacks, shuffle: false);
+        gan.Fit(data, epochs: 1, batchSize: config.BatchSize, callbacks: callbacks, shuffle: false, verbose: Gan.Keras.Training.FitVerbosity.Silent);
         using var samples = gan.Generate(MixtureMetrics.StandardSampleCount, seed: seed + 1_000);
         var report = MixtureMetrics.Compute(samples, config.Means, config.Sigma);
         clock.Stop();

@@ -70,7 +70,7 @@ internal sealed class SpeedBenchmark : BenchmarkCommand<SpeedBenchmark.Settings>
         double flopsPerStep = FlopsPerStep(generatorSizes, discriminatorSizes, latent, features, batch);
 
         // Warm-up (allocator, first-call costs), then the tensor count both settle at.
-        gan.Fit(data, epochs: 1, batchSize: batch);
+        gan.Fit(data, epochs: 1, batchSize: batch, verbose: Gan.Keras.Training.FitVerbosity.Silent);
         raw.Train(data, batch);
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var fitRates = new List<double>();
@@ -78,7 +78,7 @@ internal sealed class SpeedBenchmark : BenchmarkCommand<SpeedBenchmark.Settings>
         string only = options.Only;
         for (int round = 0; round < rounds; round++)
         {
-            if (only != "raw") fitRates.Add(Rate(() => gan.Fit(data, epochs: 1, batchSize: batch), steps, batch));
+            if (only != "raw") fitRates.Add(Rate(() => gan.Fit(data, epochs: 1, batchSize: batch, verbose: Gan.Keras.Training.FitVerbosity.Silent), steps, batch));
             if (only != "fit") rawRates.Add(Rate(() => raw.Train(data, batch), steps, batch));
         }
         if (only != "both") return;

@@ -105,7 +105,7 @@ public static class ParityRunner
         }
         gan.Noise = noise;
         using var data = new InMemoryDataset(real.reshape(-1, real.shape[2]), name: Path.GetFileName(trace.Path));
-        gan.Fit(data, epochs: 1, batchSize: batchSize, shuffle: false);
+        gan.Fit(data, epochs: 1, batchSize: batchSize, shuffle: false, verbose: Gan.Keras.Training.FitVerbosity.Silent);
         if (noise.Remaining != 0)
             throw new InvalidOperationException($"The replay left {noise.Remaining} recorded draws unused; GanModel consumed noise differently from the trace's order.");
         var weights = gan.WeightTensors().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());

@@ -55,7 +55,7 @@ internal static class TrainingCheck
         var timer = new StepTimer(warmup);
         var callbacks = new List<Callback> { timer };
         if (stopAfter is int stop) callbacks.Add(new LambdaCallback(onBatchEnd: (b, _) => { if (b + 1 == stop) timer.Context!.StopTraining = true; }));
-        var history = gan.Fit(data, epochs, batch, callbacks, distributed: strategy);
+        var history = gan.Fit(data, epochs, batch, callbacks, distributed: strategy, verbose: Gan.Keras.Training.FitVerbosity.Silent);
 
         if (strategy is { IsPrimary: false }) return;
         gan.SaveWeights(outPath);

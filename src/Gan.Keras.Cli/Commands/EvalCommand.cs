@@ -190,8 +190,8 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
     /// <summary>The run.json beside the weights, or null when there is none (weights saved by a program).</summary>
     private static RunConfiguration? RunFile(string weights)
     {
-        string runFile = RunFolder.ConfigurationPath(Path.GetDirectoryName(Path.GetFullPath(weights))!);
-        return File.Exists(runFile) ? RunConfiguration.Load(runFile) : null;
+        var run = new RunFolder(Path.GetDirectoryName(Path.GetFullPath(weights))!);
+        return File.Exists(run.ConfigurationFile) ? run.LoadConfiguration() : null;
     }
 
     /// <summary>One Spectre.Console progress bar per stage, on an interactive terminal.</summary>

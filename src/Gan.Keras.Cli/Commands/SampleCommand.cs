@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using Gan.Keras.Models.Presets;
 using Gan.Keras.Cli.Training;
 using Gan.Keras.Export.Images;
 using Gan.Keras.Export;
+using Gan.Keras.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -61,7 +61,7 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         using var run = SavedRun.Load(settings.Checkpoint!);
         var (configuration, gan, entry) = (run.Configuration, run.Gan, run.Entry);
         var device = (configuration with { Device = settings.Device ?? "cpu" }).ResolveDevice();
-        using var threads = TorchThreads.Limit(ModelPresets.PreferredThreads(configuration.ModelOrDefault));
+        using var threads = TorchThreads.Limit(IntraOpThreads.For(gan));
         if (labels is not null && gan.NumClasses == 0)
             throw new UsageException($"--labels: this run's model '{configuration.ModelOrDefault}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
         gan.To(device);

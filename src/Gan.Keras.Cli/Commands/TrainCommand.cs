@@ -69,7 +69,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Resume { get; init; }
 
         [CommandOption("--threads <N>")]
-        [Description("libtorch threads (default: 1 for the small 2-D model, libtorch's default otherwise). Use 1 on a busy machine; keep it the same to resume bit for bit.")]
+        [Description("libtorch threads (default: one per million parameters of the model, at least 1, at most half the cores; the first line says how many). Use 1 on a busy machine; keep it the same to resume bit for bit.")]
         public int? Threads { get; init; }
 
         [CommandOption("--download")]

@@ -22,7 +22,15 @@ internal sealed class DistributedSession : IDisposable
     public torch.Device Join(torch.Device device)
     {
         if (!MpiCommunicator.LaunchedByMpirun) return device;
-        Parallel ??= DataParallel.Launch(device);
+        try
+        {
+            Parallel ??= DataParallel.Launch(device);
+        }
+        catch (DistributedException ex) when (device.type == DeviceType.CUDA)
+        {
+            // The library says what failed and how to fix it; the flag that trains on the CPU is the CLI's to name.
+            throw new DistributedException($"{ex.Message} With gan train, that is --device cpu.", ex);
+        }
         return Parallel.Device;
     }
 

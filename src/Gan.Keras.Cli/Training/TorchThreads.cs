@@ -4,9 +4,10 @@ namespace Gan.Keras.Cli.Training;
 
 /// <summary>Sets libtorch's intra-op thread count for a run and restores it afterwards.</summary>
 /// <remarks>
-/// The small 2-D preset gains nothing from parallel matrix products, and on a busy machine libtorch's OpenMP threads
-/// spin-waiting for each other made it up to 100× slower (measured: 130 ms vs 16-33 s per epoch of the default run on
-/// 2 cores while other processes ran). One thread keeps it fast and deterministic.
+/// Small models gain nothing from parallel matrix products, and on a busy machine libtorch's OpenMP threads
+/// spin-waiting for each other made the small 2-D preset up to 100× slower (measured: 130 ms vs 16-33 s per epoch of
+/// the default run on 2 cores while other processes ran). The default count comes from the model's size
+/// (<see cref="Gan.Keras.Training.IntraOpThreads"/>).
 /// </remarks>
 internal sealed class TorchThreads : IDisposable
 {

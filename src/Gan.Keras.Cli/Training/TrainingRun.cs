@@ -6,7 +6,6 @@ using Gan.Keras.Training;
 using Gan.Keras.Data;
 using Gan.Keras.Export.Images;
 using Gan.Keras.Models;
-using Gan.Keras.Models.Presets;
 using Gan.Keras.Training.Runs;
 using System.Text.Json.Nodes;
 using Gan.Keras.Export;
@@ -63,17 +62,17 @@ internal sealed class TrainingRun
             throw new UsageException($"'{folder.Path}' already holds a training run. Continue it with --resume {folder.Path}, or choose another --out.");
         if (session.IsPrimary) Directory.CreateDirectory(folder.Path);
         string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         options = options with { Model = model, Out = folder.Path, SampleShape = data.ElementShape.ToArray() };
         using var gan = options.CreateGan(data.ElementShape);
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(IntraOpThreads.For(gan)));
         gan.To(device, dtype);
         using var noise = SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(gan, data.ElementShape), options.Seed);
         if (session.IsPrimary) options.Save(folder.ConfigurationFile);
         if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}) into {folder.Path}"));
+                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}, {ThreadsNote()}) into {folder.Path}"));
         return Train(options, folder, data, gan, noise, startEpoch: 0, resumeFrom: null);
     }
 
@@ -86,18 +85,17 @@ internal sealed class TrainingRun
         var folder = new RunFolder(directory);
         if (!File.Exists(folder.ConfigurationFile))
             throw new UsageException($"--resume '{directory}' is not a training run: '{folder.ConfigurationFile}' is missing. Point to the --out folder of an earlier `gan train`.");
-        var saved = RunConfiguration.Load(folder.ConfigurationFile);
+        var saved = folder.LoadConfiguration();
         var options = saved.ResumeWith(given, directory);
         var device = session.Join(options.ResolveDevice());
         var dtype = options.ResolveDtype();
         var manager = new CheckpointManager(folder.CheckpointFolder, options.Keep);
         if (!folder.HasCheckpoint)
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
-        string model = options.ModelOrDefault;
-        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(ModelPresets.PreferredThreads(model)));
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
         using var gan = options.CreateGan(data.ElementShape);
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(IntraOpThreads.For(gan)));
         gan.To(device, dtype);
         // Restored by the loop through the one resume path (ITrainingContext.Resume), as BackupAndRestore does.
         using var checkpoint = manager.LoadLatest();
@@ -115,8 +113,15 @@ internal sealed class TrainingRun
         using var noise = checkpoint.FixedNoise?.clone() ?? SampleGrid.DrawNoise(gan.LatentDim, FixedNoiseCount(gan, data.ElementShape), options.Seed);
         if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target}."));
+                $"Resuming {directory} from {manager.Latest!.File} (epoch {start}, step {checkpoint.Step}, SHA-256 verified): training epochs {start + 1} to {target} ({ThreadsNote()})."));
         return Train(options, folder, data, gan, noise, start, resumeFrom: checkpoint);
+    }
+
+    /// <summary>Says how many threads libtorch computes on (<c>--threads</c>, or <see cref="IntraOpThreads"/>'s default for the model).</summary>
+    private string ThreadsNote()
+    {
+        int n = torch.get_num_threads();
+        return string.Create(CultureInfo.InvariantCulture, $"{n} libtorch thread{(n == 1 ? "" : "s")}{(threads is null ? "" : " (--threads)")}");
     }
 
     /// <summary>Opens the run's data; a missing file dataset says how to download it with this command's flag.</summary>
@@ -142,7 +147,7 @@ internal sealed class TrainingRun
         // broadcast to them when Fit starts.
         if (!session.IsPrimary)
         {
-            gan.Fit(data, options.Epochs, options.BatchSize, initialEpoch: startEpoch, distributed: session.Parallel);
+            gan.Fit(data, options.Epochs, options.BatchSize, initialEpoch: startEpoch, distributed: session.Parallel, verbose: FitVerbosity.Silent);
             return 0;
         }
         bool resumed = resumeFrom is not null;
@@ -182,8 +187,8 @@ internal sealed class TrainingRun
         try
         {
             history = live
-                ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch))
-                : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch, distributed: session.Parallel);
+                ? LiveProgress.Run(console, progress => gan.Fit(data, options.Epochs, options.BatchSize, callbacks.Prepend(progress), initialEpoch: startEpoch, verbose: FitVerbosity.Silent))
+                : gan.Fit(data, options.Epochs, options.BatchSize, callbacks, initialEpoch: startEpoch, distributed: session.Parallel, verbose: FitVerbosity.Silent);
         }
         finally
         {

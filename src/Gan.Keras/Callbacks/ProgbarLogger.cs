@@ -19,6 +19,7 @@ public sealed class ProgbarLogger : Callback
     private TimeSpan lastDraw;
     private ITrainingContext? context;
     private int epoch;
+    private long stepsDone;
 
     /// <summary>Initializes a new instance of the <see cref="ProgbarLogger"/> class.</summary>
     /// <param name="writer">Where to print; standard output by default.</param>
@@ -61,11 +62,13 @@ public sealed class ProgbarLogger : Callback
         this.epoch = epoch;
         epochClock.Restart();
         lastDraw = TimeSpan.Zero;
+        stepsDone = 0;
     }
 
     /// <inheritdoc />
     public override void OnBatchEnd(int batch, BatchLogs logs)
     {
+        stepsDone = batch + 1L;
         if (!interactive || context is null) return;
         var elapsed = epochClock.Elapsed;
         if (elapsed - lastDraw < RedrawInterval && batch + 1 < context.StepsPerEpoch) return;
@@ -81,13 +84,14 @@ public sealed class ProgbarLogger : Callback
     }
 
     /// <inheritdoc />
+    /// <remarks>The line counts the steps the epoch ran, fewer than planned when training was stopped during it.</remarks>
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (context is null) return;
         var elapsed = epochClock.Elapsed;
-        double rate = context.StepsPerEpoch / Math.Max(elapsed.TotalSeconds, 1e-9);
+        double rate = stepsDone / Math.Max(elapsed.TotalSeconds, 1e-9);
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"{Header()}  {context.StepsPerEpoch}/{context.StepsPerEpoch}  {FormatDuration(elapsed)}  {rate:F1} steps/s  {FormatLogs(logs)}");
+            $"{Header()}  {stepsDone}/{context.StepsPerEpoch}  {FormatDuration(elapsed)}  {rate:F1} steps/s  {FormatLogs(logs)}");
         writer.Write(interactive ? "\r" + line + "\u001b[K\n" : line + "\n");
         writer.Flush();
     }

@@ -1,6 +1,7 @@
 using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
+using Gan.Keras.Training;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -87,7 +88,9 @@ public sealed class Embedding : Layer, IKernelLayer
         using var indices = inputs.to(torch.int64);
         if (indices.numel() > 0)
         {
-            long min = indices.min().item<long>(), max = indices.max().item<long>();
+            // One counted read of both ends (a device wait on a GPU), not one per end.
+            var ends = HostReads.Read(torch.stack(new[] { indices.min(), indices.max() }));
+            long min = (long)ends[0], max = (long)ends[1];
             if (min < 0 || max >= InputDim)
                 throw new ArgumentException($"Layer '{Name}' (Embedding) has {InputDim} rows, so indices must be in [0, {InputDim}), but received values from {min} to {max}. Check inputDim or the labels.", nameof(inputs));
         }

@@ -1,6 +1,7 @@
 using Gan.Keras.Export.Onnx;
 using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Internal;
+using Gan.Keras.Training;
 using TorchSharp;
 
 namespace Gan.Keras.Layers;
@@ -59,7 +60,7 @@ public sealed class SpectralNormalization : Layer
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return Sigma(Matrix(((IKernelLayer)layer).Kernel), VectorU).item<float>();
+        return (float)HostReads.Read(Sigma(Matrix(((IKernelLayer)layer).Kernel), VectorU).reshape(1))[0];
     }
 
     /// <inheritdoc />

@@ -66,8 +66,13 @@ public sealed class NonSaturatingLoss : GanLoss
     /// <param name="realLogits">D's logits on real samples, <c>[batch]</c> or <c>[batch, 1]</c>.</param>
     /// <param name="fakeLogits">D's logits on generated samples.</param>
     /// <param name="realLabelSmoothing">One-sided label smoothing <c>s</c>.</param>
-    public static torch.Tensor DiscriminatorTerm(torch.Tensor realLogits, torch.Tensor fakeLogits, double realLabelSmoothing = 0.0) =>
-        MinimaxLoss.DiscriminatorTerm(realLogits, fakeLogits, realLabelSmoothing);
+    public static torch.Tensor DiscriminatorTerm(torch.Tensor realLogits, torch.Tensor fakeLogits, double realLabelSmoothing = 0.0)
+    {
+        // Checked here too, so that an error names this loss rather than the one whose term it shares.
+        DiscriminatorOutputs.Check(realLogits, nameof(realLogits), "NonSaturatingLoss");
+        DiscriminatorOutputs.Check(fakeLogits, nameof(fakeLogits), "NonSaturatingLoss");
+        return MinimaxLoss.DiscriminatorTerm(realLogits, fakeLogits, realLabelSmoothing);
+    }
 
     /// <summary>The non-saturating generator term <c>−mean log σ(f) = mean softplus(−f)</c>.</summary>
     /// <param name="fakeLogits">D's logits on generated samples.</param>

@@ -152,15 +152,16 @@ public class GanModel : GanTrainer, IDisposable
     /// <summary>
     /// Trains on <paramref name="dataset"/> from <paramref name="initialEpoch"/> up to <paramref name="epochs"/> (the index
     /// to stop before, as Keras's <c>epochs</c>), <paramref name="batchSize"/> examples per discriminator update, shuffled
-    /// each epoch with the model's seeded generator; returns the <see cref="History"/> of per-epoch means.
+    /// each epoch with the model's seeded generator; returns the <see cref="History"/> of per-epoch means. Prints
+    /// progress as Keras's <c>fit</c> does (<paramref name="verbose"/>, see <see cref="FitVerbosity"/>).
     /// </summary>
     /// <remarks>
     /// With <paramref name="distributed"/>, call <c>Fit</c> in every rank of an <c>mpirun</c> launch: training is
     /// data-parallel, <paramref name="batchSize"/> is the per-rank batch, only rank 0 runs the callbacks that write or
     /// print, and the history holds the means over all ranks (see <see cref="Training.Distributed.DataParallel"/>).
     /// </remarks>
-    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0, Training.Distributed.DataParallel? distributed = null) =>
-        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch, distributed);
+    public History Fit(Dataset dataset, int epochs = 1, int batchSize = 64, IEnumerable<Callback>? callbacks = null, bool shuffle = true, int initialEpoch = 0, Training.Distributed.DataParallel? distributed = null, FitVerbosity verbose = FitVerbosity.Auto) =>
+        FitLoop.Run(this, dataset, epochs, batchSize, callbacks, shuffle, initialEpoch, distributed, verbose);
 
     /// <inheritdoc />
     public override torch.Tensor SampleLatent(long n)
@@ -378,7 +379,8 @@ public class GanModel : GanTrainer, IDisposable
         ArgumentNullException.ThrowIfNull(labels, parameterName);
         if (labels.dim() != 1 || labels.numel() == 0)
             throw new ArgumentException($"Labels must be a non-empty 1-D tensor [batch], but got {Internal.Shapes.Format(labels.shape)}.", parameterName);
-        long min = labels.min().item<long>(), max = labels.max().item<long>();
+        var ends = HostReads.Read(torch.stack(new[] { labels.min(), labels.max() })); // one counted device read per batch
+        long min = (long)ends[0], max = (long)ends[1];
         if (min < 0 || max >= NumClasses)
             throw new ArgumentException($"Labels must be class indices in [0, {NumClasses}), but got values from {min} to {max}. Check numClasses or the data's labels.", parameterName);
     }

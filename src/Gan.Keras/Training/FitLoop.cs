@@ -18,12 +18,13 @@ namespace Gan.Keras.Training;
 /// </remarks>
 internal static class FitLoop
 {
-    public static History Run(GanModel gan, Dataset dataset, int epochs, int batchSize, IEnumerable<Callback>? callbacks, bool shuffle, int initialEpoch, DataParallel? distributed = null)
+    public static History Run(GanModel gan, Dataset dataset, int epochs, int batchSize, IEnumerable<Callback>? callbacks, bool shuffle, int initialEpoch, DataParallel? distributed = null, FitVerbosity verbose = FitVerbosity.Auto)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegative(initialEpoch);
+        if (!Enum.IsDefined(verbose)) throw new ArgumentOutOfRangeException(nameof(verbose), verbose, "Use FitVerbosity.Auto, Silent (0), ProgressBar (1) or OneLinePerEpoch (2).");
         if (!gan.IsCompiled) throw new InvalidOperationException("Call Compile() before Fit().");
         FitChecks.CheckDataShape(gan, dataset.ElementShape);
         if (gan.ScoreRealAndFakeTogether) FitChecks.CheckNoBatchMixingLayer(gan.Discriminator);
@@ -31,7 +32,8 @@ internal static class FitLoop
         int examplesPerStep = checked(batchSize * gan.RealBatchesPerStep);
         var history = new History();
         var all = new List<Callback> { history };
-        all.AddRange(distributed?.CallbacksOfThisRank(callbacks ?? Array.Empty<Callback>()) ?? callbacks ?? Array.Empty<Callback>());
+        var given = WithProgress(callbacks?.ToList() ?? new List<Callback>(), verbose);
+        all.AddRange(distributed?.CallbacksOfThisRank(given) ?? given);
         long steps = distributed?.Shard(batchSize, gan.RealBatchesPerStep).StepCount(dataset.Count) ?? dataset.BatchCount(examplesPerStep, dropRemainder: true);
         if (steps == 0 && distributed is not null)
             throw new ArgumentException($"Dataset '{dataset.Name}' has {dataset.Count} examples, fewer than one step of {distributed.Size} ranks × {examplesPerStep} examples per rank; use a per-rank batch of at most {dataset.Count / ((long)distributed.Size * gan.RealBatchesPerStep)}.", nameof(batchSize));
@@ -75,6 +77,20 @@ internal static class FitLoop
         foreach (var callback in all) callback.OnTrainEnd(epochLogs);
         foreach (var callback in all) callback.Context = null;
         return history;
+    }
+
+    /// <summary>The callbacks with Keras's progress printer first, as <paramref name="verbose"/> asks, unless they have one.</summary>
+    internal static List<Callback> WithProgress(List<Callback> callbacks, FitVerbosity verbose)
+    {
+        if (verbose == FitVerbosity.Silent || callbacks.Any(c => c is ProgbarLogger)) return callbacks;
+        bool? interactive = verbose switch
+        {
+            FitVerbosity.ProgressBar => true,
+            FitVerbosity.OneLinePerEpoch => false,
+            _ => null,
+        };
+        callbacks.Insert(0, new ProgbarLogger(interactive: interactive));
+        return callbacks;
     }
 
     /// <summary>The run as callbacks see it.</summary>

@@ -3,8 +3,9 @@ using TorchSharp;
 namespace Gan.Keras.Training;
 
 /// <summary>
-/// The one place where the training loop copies logged values from the device to the host (which waits for the
-/// device to finish), counted so that a test can prove an epoch makes none unless asked.
+/// The one place where the library copies values from the device to the host during training (which waits for the
+/// device to finish): logged values, the health checks' measurements, the weight check, Embedding's index check. Counted,
+/// so that a test can prove an epoch makes none unless asked, and how many a callback adds.
 /// </summary>
 internal static class HostReads
 {

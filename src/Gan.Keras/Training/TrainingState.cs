@@ -49,8 +49,8 @@ public static class TrainingState
         if (names.Length == 0) return Array.Empty<string>();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var finite = torch.stack(names.Select(n => weights[n].isfinite().all()).ToArray()).cpu().data<bool>().ToArray();
-        return names.Where((_, i) => !finite[i]).ToArray();
+        var finite = HostReads.Read(torch.stack(names.Select(n => weights[n].isfinite().all()).ToArray()));
+        return names.Where((_, i) => finite[i] == 0).ToArray();
     }
 
     /// <summary>Captures CPU copies of the chosen parts, owned by the caller (dispose each tensor).</summary>

@@ -1,5 +1,6 @@
 using Gan.Keras.Callbacks;
 using Gan.Keras.Internal;
+using Gan.Keras.Training;
 using Xunit;
 
 namespace Gan.Keras.Tests.Callbacks;
@@ -31,6 +32,24 @@ public class TerminateOnNaNTests
         Assert.Equal(11, batches);
         Assert.Equal((1, 2, "d_loss"), guard.TerminatedAt);
         Assert.Contains(warnings, w => w.Contains("Epoch 2, batch 3: invalid d_loss", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fit_ReadsTheDeviceEveryCheckEverySteps_AndTheWeightsOncePerEpoch()
+    {
+        // Given a tiny GAN (8 steps per epoch) guarded every 4 steps, with the weight check
+        using var data = TinyGan.Data();
+        using var gan = TinyGan.Create();
+        var guard = new TerminateOnNaN(checkEvery: 4, checkWeights: true);
+        long before = HostReads.Count;
+
+        // When 2 epochs run
+        gan.Fit(data, epochs: 2, batchSize: 64, callbacks: new Callback[] { guard }, verbose: FitVerbosity.Silent);
+
+        // Then each epoch made 2 reads of the running means (the one at its last step is also the epoch's means) and 1 of
+        // all the weights' finiteness: no read per step, and every read went through the one counted gate
+        Assert.Null(guard.TerminatedAt);
+        Assert.Equal(2 * (2 + 1), HostReads.Count - before);
     }
 
     [Fact]

@@ -188,9 +188,34 @@ public class TrainingHealthMonitorTests
         // When 2 epochs run
         CaptureWarnings(() => gan.Fit(data, epochs: 2, batchSize: 64, callbacks: new Callback[] { monitor }));
 
-        // Then per epoch: 4 reads of the running means, the epoch's means and one gradient measurement, not 80
+        // Then per epoch, not 80: 4 reads of the running means (shared by the NaN and score checks; the last is also the
+        // epoch's means), the weights' finiteness, the samples' spread and the generator's gradient
         long reads = HostReads.Count - before;
-        Assert.True(reads <= 2 * (4 + 2), $"{reads} host reads in 2 epochs of 80 steps");
+        Assert.Equal(2 * (4 + 1 + 1 + 1), reads);
+    }
+
+    [Theory]
+    [InlineData("wgan-gp", 4.0, -4.0)]
+    [InlineData("hinge", 2.5, -2.5)]
+    [InlineData("lsgan", 1.0, 0.0)]
+    public void DiscriminatorCheck_DoesNotReadRawCriticScores_AsProbabilities(string loss, double real, double fake)
+    {
+        // Given the D(x) and D(G(z)) a critic of this loss logs once it separates real from fake (beyond 0.9 and 0.1 if
+        // they were probabilities), every step of 2 epochs of 80 steps, and the same stream from a loss whose scores are probabilities
+        using var data = GaussianMixtures.Ring8(5_120, seed: 3);
+        using var critic = new ScriptedGan(_ => 1.0, GanLosses.FromName(loss), real, fake);
+        using var probabilities = new ScriptedGan(_ => 1.0, new NonSaturatingLoss(), 0.95, 0.05);
+        using var watchingCritic = new TrainingHealthMonitor(checkEvery: 20, checks: HealthChecks.DiscriminatorWinning);
+        using var watchingProbabilities = new TrainingHealthMonitor(checkEvery: 20, checks: HealthChecks.DiscriminatorWinning);
+
+        // When both train with the monitor
+        CaptureWarnings(() => critic.Fit(data, epochs: 2, batchSize: 64, callbacks: new Callback[] { watchingCritic }, verbose: FitVerbosity.Silent));
+        CaptureWarnings(() => probabilities.Fit(data, epochs: 2, batchSize: 64, callbacks: new Callback[] { watchingProbabilities }, verbose: FitVerbosity.Silent));
+
+        // Then the critic's scores were measured as they are but raised no warning; the probabilities did
+        Assert.Equal(real, watchingCritic.Measurements[^1].RealScore!.Value, 1e-9);
+        Assert.Empty(watchingCritic.Warnings);
+        Assert.Single(watchingProbabilities.Warnings, w => w.Problem == HealthChecks.DiscriminatorWinning);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class IdxFileFuzzTests(ITestOutputHelper output)
 
         // Then every one was read or refused with InvalidDataException naming the file, quickly and within its size
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 8_093, accepted: 1_907);
     }
 
     [Fact]
@@ -65,6 +65,6 @@ public class IdxFileFuzzTests(ITestOutputHelper output)
         }
 
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 8_811, accepted: 1_189);
     }
 }

@@ -28,7 +28,7 @@ public class ImageFolderFuzzTests(ITestOutputHelper output)
             return m.Random.Next(2) == 0 ? mutation : new Mutation(mutation.Description + "; chunk CRCs fixed", FixPngCrcs(mutation.Bytes));
         });
 
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 9_128, accepted: 872);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class ImageFolderFuzzTests(ITestOutputHelper output)
         byte[] valid = Encode(SKEncodedImageFormat.Jpeg);
         var report = Run("JPEG image", "x.jpg", SKEncodedImageFormat.Jpeg, valid, m => m.Mutate(valid, JpegFields(valid)));
 
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 7_769, accepted: 2_231);
     }
 
     private FuzzReport Run(string reader, string name, SKEncodedImageFormat format, byte[] valid, Func<Mutator, Mutation> generate)

@@ -36,6 +36,6 @@ public class SafeTensorsFileFuzzTests(ITestOutputHelper output)
 
         // Then every one was loaded or refused with InvalidDataException naming the file, leaving no tensor behind
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 9_346, accepted: 654);
     }
 }

@@ -22,6 +22,54 @@ public class BinaryCrossentropyTests
     }
 
     [Fact]
+    public void Probabilities_AreClippedBelowOne_SoACertainWrongAnswerCostsMinusLogEpsilon()
+    {
+        // Given a prediction of exactly 1 for a target of 0
+        var bce = new BinaryCrossentropy();
+        using var y = torch.zeros(1, 1);
+        using var p = torch.ones(1, 1);
+
+        // When
+        using var loss = bce.Call(y, p);
+
+        // Then the prediction was clipped to 1 − 1e-7 (in float32, 1 − 2⁻²³): −log(2⁻²³) = 15.94, not libtorch's cap of 100
+        Assert.Equal(-Math.Log(1 - (double)(float)(1 - 1e-7)), loss.item<float>(), 3);
+    }
+
+    [Theory]
+    [InlineData(0.0, 1e-7)]
+    [InlineData(1.0, 1e-7)]
+    [InlineData(0.5, 0.0)]
+    [InlineData(0.5, 0.4999)]
+    public void Constructor_AcceptsSmoothingInZeroToOne_AndEpsilonInZeroToOneHalf(double labelSmoothing, double epsilon)
+    {
+        var bce = new BinaryCrossentropy(labelSmoothing: labelSmoothing, epsilon: epsilon);
+
+        Assert.Equal((labelSmoothing, epsilon), (bce.LabelSmoothing, bce.Epsilon));
+    }
+
+    [Theory]
+    [InlineData(-0.01, 1e-7, "labelSmoothing")]
+    [InlineData(1.01, 1e-7, "labelSmoothing")]
+    [InlineData(0.0, -1e-9, "epsilon")]
+    [InlineData(0.0, 0.5, "epsilon")]
+    public void Constructor_RejectsSmoothingOrEpsilonOutOfRange_NamingIt(double labelSmoothing, double epsilon, string parameter)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new BinaryCrossentropy(labelSmoothing: labelSmoothing, epsilon: epsilon));
+
+        Assert.Equal(parameter, error.ParamName);
+    }
+
+    [Fact]
+    public void Call_RejectsNullTargetsOrPredictions_NamingThem()
+    {
+        using var x = torch.ones(2, 1);
+
+        Assert.Equal("yTrue", Assert.Throws<ArgumentNullException>(() => new BinaryCrossentropy().Call(null!, x)).ParamName);
+        Assert.Equal("yPred", Assert.Throws<ArgumentNullException>(() => new BinaryCrossentropy().Call(x, null!)).ParamName);
+    }
+
+    [Fact]
     public void Logits_UseTheStableFormula()
     {
         var bce = new BinaryCrossentropy(fromLogits: true);
@@ -58,6 +106,8 @@ public class BinaryCrossentropyTests
             using var layer = new Dense(1, "sigmoid");
             using var y = torch.ones(3, 1);
 
+            bce.Call(y, torch.randn(3, 1)).Dispose();
+            Assert.Empty(warnings);
             bce.Call(y, layer.Call(torch.randn(3, 2))).Dispose();
             bce.Call(y, layer.Call(torch.randn(3, 2))).Dispose();
             bce.Call(y, torch.randn(3, 1)).Dispose();

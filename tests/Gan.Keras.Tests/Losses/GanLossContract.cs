@@ -12,6 +12,7 @@ namespace Gan.Keras.Tests.Losses;
 /// <param name="ExpectedGenerator">The generator loss, computed by hand.</param>
 /// <param name="DiscriminatorTerm">The loss's static discriminator function, when it has one, checked against the same value.</param>
 /// <param name="GeneratorTerm">The loss's static generator function, when it has one.</param>
+/// <param name="ErrorName">The name its shape errors begin with; the loss's type name when null.</param>
 internal sealed record GanLossCase(
     Func<GanLoss> Create,
     float[] Real,
@@ -19,7 +20,8 @@ internal sealed record GanLossCase(
     double ExpectedDiscriminator,
     double ExpectedGenerator,
     Func<torch.Tensor, torch.Tensor, torch.Tensor>? DiscriminatorTerm = null,
-    Func<torch.Tensor, torch.Tensor>? GeneratorTerm = null);
+    Func<torch.Tensor, torch.Tensor>? GeneratorTerm = null,
+    string? ErrorName = null);
 
 /// <summary>
 /// The shared contract every <see cref="GanLoss"/> meets (as TF-GAN's <c>_LossesTest</c>): hand-computed values on
@@ -55,15 +57,21 @@ internal static class GanLossContract
             if (testCase.GeneratorTerm is { } gTerm) Assert.Equal(testCase.ExpectedGenerator, gTerm(fake).item<float>(), 5);
         }
 
+        // Each of the three checks names the loss, so a user sees which loss refused which output.
+        string name = (testCase.ErrorName ?? loss.GetType().Name) + ": ";
         var good = torch.tensor(testCase.Real);
         var twoColumns = torch.ones(4, 2);
         var empty = torch.zeros(0);
         var d1 = Assert.ThrowsAny<ArgumentException>(() => loss.DiscriminatorLoss(twoColumns, good));
+        Assert.StartsWith(name, d1.Message, StringComparison.Ordinal);
         Assert.Contains("one discriminator score per example", d1.Message, StringComparison.Ordinal);
         Assert.Contains("[4, 2]", d1.Message, StringComparison.Ordinal);
-        Assert.ThrowsAny<ArgumentException>(() => loss.DiscriminatorLoss(good, twoColumns));
-        Assert.ThrowsAny<ArgumentException>(() => loss.GeneratorLoss(twoColumns));
+        Assert.StartsWith(name, Assert.ThrowsAny<ArgumentException>(() => loss.DiscriminatorLoss(good, twoColumns)).Message, StringComparison.Ordinal);
+        Assert.StartsWith(name, Assert.ThrowsAny<ArgumentException>(() => loss.GeneratorLoss(twoColumns)).Message, StringComparison.Ordinal);
         Assert.ThrowsAny<ArgumentException>(() => loss.DiscriminatorLoss(empty, good));
         Assert.ThrowsAny<ArgumentException>(() => loss.GeneratorLoss(torch.ones(2, 2, 1)));
+        Assert.Throws<ArgumentNullException>(() => loss.DiscriminatorLoss(null!, good));
+        Assert.Throws<ArgumentNullException>(() => loss.DiscriminatorLoss(good, null!));
+        Assert.Throws<ArgumentNullException>(() => loss.GeneratorLoss(null!));
     }
 }

@@ -41,4 +41,16 @@ public class MinimaxLossTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MinimaxLoss(realLabelSmoothing: 1.0));
         Assert.Equal("realLabelSmoothing", error.ParamName);
     }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.0)]
+    public void DiscriminatorTerm_RefusesSmoothingOutsideZeroToOne(double smoothing)
+    {
+        using var logits = TorchSharp.torch.zeros(4);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => MinimaxLoss.DiscriminatorTerm(logits, logits, smoothing));
+
+        Assert.Equal("realLabelSmoothing", error.ParamName);
+    }
 }

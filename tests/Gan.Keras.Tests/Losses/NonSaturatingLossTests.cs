@@ -1,4 +1,5 @@
 using Gan.Keras.Losses;
+using TorchSharp;
 using Xunit;
 
 namespace Gan.Keras.Tests.Losses;
@@ -57,5 +58,49 @@ public class NonSaturatingLossTests
         Assert.Equal(0.6157135085787611, mean, 5);
         Assert.Equal(0.6157135085787611, meanOnProbabilities, 5);
         Assert.Equal(summed.GeneratorLoss(f).item<float>(), keras.GeneratorLoss(f).item<float>());
+    }
+
+    [Fact]
+    public void OnLogits_ScoresAreTheSigmoidOfTheOutputs_AsProbabilities()
+    {
+        // Given the logit loss and the loss on probabilities
+        var onLogits = new NonSaturatingLoss();
+        var onProbabilities = new NonSaturatingLoss(new BinaryCrossentropy(fromLogits: false));
+        using var outputs = torch.tensor(new float[] { 0, 2, 0.25f });
+
+        // When their scores are taken
+        using var fromLogits = onLogits.Score(outputs);
+        using var asGiven = onProbabilities.Score(outputs);
+
+        // Then the logit loss applies the sigmoid, the other keeps the outputs; both scores are probabilities
+        var sigmoid = fromLogits.data<float>().ToArray();
+        Assert.Equal(0.5, sigmoid[0], 6);
+        Assert.Equal(1 / (1 + Math.Exp(-2)), sigmoid[1], 6);
+        Assert.Equal(1 / (1 + Math.Exp(-0.25)), sigmoid[2], 6);
+        Assert.Equal(new[] { 0f, 2f, 0.25f }, asGiven.data<float>().ToArray());
+        Assert.True(Assert.IsType<BinaryCrossentropy>(onLogits.LabelLoss).FromLogits);
+        Assert.True(onLogits.ScoresAreProbabilities);
+        Assert.True(onProbabilities.ScoresAreProbabilities);
+    }
+
+    [Fact]
+    public void Constructor_RefusesANullLabelLoss()
+    {
+        Assert.Equal("labelLoss", Assert.Throws<ArgumentNullException>(() => new NonSaturatingLoss(null!)).ParamName);
+    }
+
+    [Fact]
+    public void ScoresAreNotProbabilities_WithALabelLossThatIsNeitherOnLogitsNorCrossEntropy()
+    {
+        var loss = new NonSaturatingLoss(new SquaredError());
+
+        Assert.False(loss.LabelLoss.ExpectsLogits);
+        Assert.False(loss.ScoresAreProbabilities);
+    }
+
+    /// <summary>A label loss of the user's: the squared error, on outputs of no fixed meaning.</summary>
+    private sealed class SquaredError : Loss
+    {
+        protected override torch.Tensor PerExample(torch.Tensor yTrue, torch.Tensor yPred) => (yPred - yTrue).square();
     }
 }

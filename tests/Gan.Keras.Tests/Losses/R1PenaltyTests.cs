@@ -40,4 +40,18 @@ public class R1PenaltyTests
         // Then
         Assert.Contains("real [2, 3] and generated [3, 3]", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Name_IsR1_AndWeightIsHalfGamma()
+    {
+        var penalty = new R1Penalty(gamma: 3);
+
+        Assert.Equal(("r1", 1.5, 3.0), (penalty.Name, penalty.Weight, penalty.Gamma));
+    }
+
+    [Fact]
+    public void Term_RefusesNullRealData_NamingIt()
+    {
+        Assert.Equal("real", Assert.Throws<ArgumentNullException>(() => R1Penalty.Term(x => x.sum(1), null!)).ParamName);
+    }
 }

@@ -11,7 +11,7 @@ public class WassersteinGpLossTests
         // Given the WGAN-GP loss (its penalty is added by GanModel, not by these terms)
         // When the contract runs
         // Then the terms are the Wasserstein ones: −1 and 0.375
-        GanLossContract.Verify(new GanLossCase(() => new WassersteinGpLoss(), GanLossContract.Real, GanLossContract.Fake, -1.0, 0.375));
+        GanLossContract.Verify(new GanLossCase(() => new WassersteinGpLoss(), GanLossContract.Real, GanLossContract.Fake, -1.0, 0.375, ErrorName: "WassersteinLoss"));
     }
 
     [Fact]

@@ -131,4 +131,39 @@ public class WassersteinGradientPenaltyTests
 
         public override torch.Tensor Uniform(long[] shape) => torch.full(shape, value);
     }
+
+    [Theory]
+    [InlineData(new long[] { 2 }, new long[] { 2, 2 })]
+    [InlineData(new long[] { 2, 1, 2 }, new long[] { 2, 3, 2 })]
+    [InlineData(new long[] { 3, 1 }, new long[] { 2, 2 })]
+    public void Term_RejectsCoefficientsOfAnotherRankBatchOrFeatureShape(long[] alphaShape, long[] batchShape)
+    {
+        using var scope = torch.NewDisposeScope();
+        var real = torch.ones(batchShape);
+
+        var error = Assert.Throws<ArgumentException>(() => WassersteinGradientPenalty.Term(QuadraticCritic, real, real, torch.ones(alphaShape)));
+
+        Assert.Equal("alpha", error.ParamName);
+    }
+
+    [Fact]
+    public void Term_AndCompute_RefuseNulls_NamingThem()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.ones(2, 2);
+        var alpha = torch.ones(2, 1);
+        var penalty = new WassersteinGradientPenalty();
+
+        Assert.Equal("real", Assert.Throws<ArgumentNullException>(() => WassersteinGradientPenalty.Term(QuadraticCritic, null!, x, alpha)).ParamName);
+        Assert.Equal("fake", Assert.Throws<ArgumentNullException>(() => WassersteinGradientPenalty.Term(QuadraticCritic, x, null!, alpha)).ParamName);
+        Assert.Equal("alpha", Assert.Throws<ArgumentNullException>(() => WassersteinGradientPenalty.Term(QuadraticCritic, x, x, null!)).ParamName);
+        Assert.Equal("noise", Assert.Throws<ArgumentNullException>(() => penalty.Compute(QuadraticCritic, x, x, null!)).ParamName);
+    }
+
+    [Fact]
+    public void Constructor_RefusesANegativeNormEpsilon()
+    {
+        Assert.Equal("normEpsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new WassersteinGradientPenalty(10, -1e-12)).ParamName);
+        Assert.Equal(0.0, new WassersteinGradientPenalty(10, 0).NormEpsilon);
+    }
 }

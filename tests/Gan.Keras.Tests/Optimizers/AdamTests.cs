@@ -41,6 +41,59 @@ public class AdamTests
     }
 
     [Fact]
+    public void GetConfig_DescribesEveryHyperparameter_ByKerasName()
+    {
+        var adam = new Adam(2e-4, beta1: 0.5, beta2: 0.9, epsilon: 1e-8, AdamUpdateRule.Algorithm1);
+
+        Assert.Equal(new Dictionary<string, object>
+        {
+            ["name"] = "adam", ["learning_rate"] = 2e-4, ["beta_1"] = 0.5, ["beta_2"] = 0.9, ["epsilon"] = 1e-8,
+            ["rule"] = "Algorithm1", ["beta_powers"] = "DoublePrecision",
+        }, adam.GetConfig());
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(0.999999, 0.999999)]
+    public void Constructor_AcceptsBetasInZeroToOne(double beta1, double beta2)
+    {
+        var adam = new Adam(beta1: beta1, beta2: beta2);
+
+        Assert.Equal((beta1, beta2), (adam.Beta1, adam.Beta2));
+    }
+
+    [Theory]
+    [InlineData(-0.1, 0.9, "beta1")]
+    [InlineData(1.0, 0.9, "beta1")]
+    [InlineData(0.5, -0.1, "beta2")]
+    [InlineData(0.5, 1.0, "beta2")]
+    public void Constructor_RefusesBetasOutsideZeroToOne_NamingThem(double beta1, double beta2, string parameter)
+    {
+        Assert.Equal(parameter, Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(beta1: beta1, beta2: beta2)).ParamName);
+    }
+
+    [Fact]
+    public void Constructor_RefusesAnEpsilonThatIsNotPositive()
+    {
+        Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(epsilon: 0)).ParamName);
+    }
+
+    [Fact]
+    public void Float32RunningProduct_FollowsThePowersOverManySteps()
+    {
+        // Given float64 Adam computing βᵗ as a float32 running product, and the same with float32 powers
+        var running = new Adam(0.1, 0.5, 0.75, betaPowers: BetaPowerPrecision.Float32RunningProduct);
+        var powers = new Adam(0.1, 0.5, 0.75, betaPowers: BetaPowerPrecision.VariableDtype);
+
+        // When both take 4 steps (0.5 and 0.75 are exact in float32: the product is the power)
+        var a = OptimizerTestSupport.Trajectory(running, 1.0, 0.4, -0.2, 0.3, 0.1);
+        var b = OptimizerTestSupport.Trajectory(powers, 1.0, 0.4, -0.2, 0.3, 0.1);
+
+        // Then every step matches
+        for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 12);
+    }
+
+    [Fact]
     public void Algorithm1_MatchesTorchOptimAdam_OnAVector()
     {
         using var ours = new Parameter(torch.tensor(new float[] { 0.3f, -1.2f, 2f }), requires_grad: true);

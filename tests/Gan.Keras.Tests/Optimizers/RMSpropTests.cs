@@ -30,4 +30,26 @@ public class RMSpropTests
     {
         Assert.Throws<ArgumentOutOfRangeException>("rho", () => new RMSprop(rho: 1.0));
     }
+
+    [Fact]
+    public void GetConfig_DescribesEveryHyperparameter_ByKerasName_AndPyTorchsEpsilonOnlyWhenChosen()
+    {
+        Assert.Equal(new Dictionary<string, object> { ["name"] = "rmsprop", ["learning_rate"] = 0.01, ["rho"] = 0.8, ["epsilon"] = 1e-6 },
+            new RMSprop(0.01, rho: 0.8, epsilon: 1e-6).GetConfig());
+        Assert.Equal(true, new RMSprop(epsilonOutsideSqrt: true).GetConfig()["epsilon_outside_sqrt"]);
+    }
+
+    [Theory]
+    [InlineData(-0.1, 1e-7, "rho")]
+    [InlineData(0.9, 0.0, "epsilon")]
+    public void Constructor_RefusesANegativeRhoOrAnEpsilonThatIsNotPositive(double rho, double epsilon, string parameter)
+    {
+        Assert.Equal(parameter, Assert.Throws<ArgumentOutOfRangeException>(() => new RMSprop(rho: rho, epsilon: epsilon)).ParamName);
+    }
+
+    [Fact]
+    public void Constructor_AcceptsRhoZero()
+    {
+        Assert.Equal(0.0, new RMSprop(rho: 0.0).Rho);
+    }
 }

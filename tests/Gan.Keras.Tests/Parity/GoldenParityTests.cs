@@ -40,7 +40,14 @@ public class GoldenParityTests
         output.WriteLine(report.ToJson());
 
         Assert.StartsWith("Gan.Keras", report.Implementation, StringComparison.Ordinal);
-        Assert.Equal(ParityTolerances.For(trace.Semantics), new ParityTolerances(report.ToleranceFirst5, report.ToleranceAll, report.ToleranceFinalWeights));
+        // The tolerances the report was judged by, written out here rather than read from the table that set them.
+        var expected = trace.Semantics switch
+        {
+            "torch" => (First5: 1e-5, All: 1e-3, FinalWeights: 1e-3),
+            "keras" => (First5: 1e-4, All: 5e-2, FinalWeights: 1e-2),
+            _ => throw new InvalidDataException($"Trace '{file}' has semantics '{trace.Semantics}'."),
+        };
+        Assert.Equal(expected, (report.ToleranceFirst5, report.ToleranceAll, report.ToleranceFinalWeights));
         Assert.Equal(trace.Tensor("losses.d").shape[0], report.DiscriminatorSteps);
         Assert.True(report.Pass, report.ToJson());
     }

@@ -31,6 +31,6 @@ public class TrainingCheckpointFuzzTests(ITestOutputHelper output)
 
         // Then every one was restored or refused with InvalidDataException naming the file, leaving no tensor behind
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 8_554, accepted: 1_446);
     }
 }

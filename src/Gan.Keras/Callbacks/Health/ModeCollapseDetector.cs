@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gan.Keras.Training;
 using TorchSharp;
 
 namespace Gan.Keras.Callbacks.Health;
@@ -24,7 +25,7 @@ internal sealed class ModeCollapseDetector(HealthThresholds thresholds, double[,
     {
         using var scope = torch.NewDisposeScope();
         var rows = samples.detach().reshape(samples.shape[0], -1).to(torch.float64);
-        return Math.Sqrt(rows.var(0, unbiased: false).mean().item<double>());
+        return Math.Sqrt(HostReads.Read(rows.var(0, unbiased: false).mean().reshape(1))[0]);
     }
 
     /// <summary>
@@ -38,12 +39,11 @@ internal sealed class ModeCollapseDetector(HealthThresholds thresholds, double[,
         if (modes is null || samples.dim() != 2 || samples.shape[1] != modes.GetLength(1)) return null;
         int k = modes.GetLength(0);
         using var scope = torch.NewDisposeScope();
-        var centres = torch.tensor(modes.Cast<double>().ToArray(), new long[] { k, modes.GetLength(1) }, torch.float64);
-        var points = samples.detach().cpu().to(torch.float64);
+        // Counted on the samples' device; one read of the K counts.
+        var centres = torch.tensor(modes.Cast<double>().ToArray(), new long[] { k, modes.GetLength(1) }, torch.float64, samples.device);
+        var points = samples.detach().to(torch.float64);
         var (distance, nearest) = torch.cdist(points, centres).min(1);
-        var near = nearest.masked_select(distance.le(radius)).data<long>().ToArray();
-        var counts = new int[k];
-        foreach (long mode in near) counts[mode]++;
+        var counts = HostReads.Read(torch.bincount(nearest.masked_select(distance.le(radius)), minlength: k));
         double share = samples.shape[0] / (4.0 * k);
         return counts.Count(c => c >= share);
     }

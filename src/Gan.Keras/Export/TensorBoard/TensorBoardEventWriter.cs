@@ -23,13 +23,21 @@ public sealed class TensorBoardEventWriter : IDisposable
     public const string FileVersion = "brain.Event:2";
 
     private readonly FileStream stream;
+    private readonly TimeProvider clock;
 
     /// <summary>Initializes a new instance of the <see cref="TensorBoardEventWriter"/> class: creates a new event file in <paramref name="logDirectory"/>.</summary>
-    public TensorBoardEventWriter(string logDirectory)
+    public TensorBoardEventWriter(string logDirectory) : this(logDirectory, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="TensorBoardEventWriter"/> class that stamps events with <paramref name="clock"/>'s time (a fixed clock makes the file reproducible).</summary>
+    internal TensorBoardEventWriter(string logDirectory, TimeProvider clock)
     {
         ArgumentException.ThrowIfNullOrEmpty(logDirectory);
+        ArgumentNullException.ThrowIfNull(clock);
+        this.clock = clock;
         Directory.CreateDirectory(logDirectory);
-        long seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        long seconds = clock.GetUtcNow().ToUnixTimeSeconds();
         string host = string.Concat(Environment.MachineName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
         Path = System.IO.Path.Combine(logDirectory, string.Create(CultureInfo.InvariantCulture, $"events.out.tfevents.{seconds}.{host}.{Environment.ProcessId}.{Guid.NewGuid():N}.v2"));
         stream = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
@@ -79,7 +87,7 @@ public sealed class TensorBoardEventWriter : IDisposable
     private void WriteEvent(long step, Action<ProtoWriter> body)
     {
         using var e = new ProtoWriter();
-        e.WriteDouble(1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+        e.WriteDouble(1, clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         e.WriteInt64(2, step);
         body(e);
         TfRecord.Write(stream, e.ToArray());

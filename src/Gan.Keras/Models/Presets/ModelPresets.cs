@@ -21,9 +21,6 @@ public static class ModelPresets
     /// <summary>Gets a value indicating whether a preset takes flat samples (<c>[784]</c>) rather than NCHW images (<c>[1, 28, 28]</c>).</summary>
     public static bool TakesFlatSamples(string name) => name is "mlp" or "mlp-small";
 
-    /// <summary>Gets the libtorch thread count a preset runs best with: 1 for the small 2-D MLP (spinning threads cost more than they give on so small a model), else null (libtorch's default).</summary>
-    public static int? PreferredThreads(string name) => name == "mlp-small" ? 1 : null;
-
     /// <summary>Gets the preset's Adam learning rate: 1e-3 for the small MLP, 2e-4 otherwise (the article; Radford et al.).</summary>
     public static double LearningRate(string name) => name == "mlp-small" ? 1e-3 : 2e-4;
 

@@ -150,7 +150,7 @@ internal sealed class NcclLibrary
             throw new DistributedException(
                 $"NCCL is not available: could not load libnccl ({string.Join("; ", errors)}). It ships with CUDA installs " +
                 "(NVIDIA's apt repository: apt-get install libnccl2) and with PyTorch's wheels (pip install nvidia-nccl-cu12, then point " +
-                $"{LibraryVariable} at .../site-packages/nvidia/nccl/lib/libnccl.so.2). Or train on the CPU with --device cpu, where MPI reduces the gradients.");
+                $"{LibraryVariable} at .../site-packages/nvidia/nccl/lib/libnccl.so.2). Or train on a CPU device, where MPI reduces the gradients.");
         // libtorch's CUDA build has loaded its CUDA runtime already; opening it by name returns that copy.
         if (!NativeLibraryLoader.TryOpen(CudartNames, out var cudart, out string cudartName, out var cudartErrors))
             throw new DistributedException(

@@ -92,12 +92,24 @@ public sealed class RunFolder
     }
 
     /// <summary>Reads the run's settings.</summary>
-    /// <exception cref="RunConfigurationException">run.json is missing, corrupt, or has no sample shape.</exception>
+    /// <remarks>
+    /// The run wrote run.json itself, so a run.json that cannot be read, is not JSON or holds an invalid setting is corrupt
+    /// data (<see cref="InvalidDataException"/>), not a wrong setting given by the caller (<see cref="RunConfigurationException"/>).
+    /// </remarks>
+    /// <exception cref="RunConfigurationException">run.json is missing: the folder is not a training run.</exception>
+    /// <exception cref="InvalidDataException">run.json is corrupt; the message names it and the setting at fault.</exception>
     public RunConfiguration LoadConfiguration()
     {
         if (!File.Exists(ConfigurationFile))
             throw new RunConfigurationException(null, _ => $"'{Path}' is not a training run: '{ConfigurationFile}' is missing.", ConfigurationFile);
-        return RunConfiguration.Load(ConfigurationFile);
+        try
+        {
+            return RunConfiguration.Load(ConfigurationFile);
+        }
+        catch (RunConfigurationException ex)
+        {
+            throw new InvalidDataException($"The run's settings are corrupt: {ex.Message}", ex);
+        }
     }
 
     /// <summary>
@@ -106,12 +118,12 @@ public sealed class RunFolder
     /// </summary>
     /// <param name="checkpointFile">A checkpoint file of this run, or null for the latest.</param>
     /// <param name="entry">The checkpoint loaded.</param>
-    /// <exception cref="InvalidDataException">No checkpoint is listed, the file is not in the manifest, fails its hash, or does not fit the model.</exception>
+    /// <exception cref="InvalidDataException">run.json is corrupt or has no sample shape, no checkpoint is listed, the file is not in the manifest, fails its hash, or does not fit the model.</exception>
     public GanModel LoadGan(string? checkpointFile, out CheckpointEntry entry)
     {
         var configuration = LoadConfiguration();
         var sampleShape = configuration.SampleShape
-            ?? throw new RunConfigurationException("sample-shape", _ => $"'{ConfigurationFile}' has no 'sample-shape'; it was not written by a training run.", ConfigurationFile);
+            ?? throw new InvalidDataException($"'{ConfigurationFile}' has no 'sample-shape'; it was not written by a training run.");
         var manager = new CheckpointManager(CheckpointFolder);
         entry = checkpointFile is null
             ? manager.Latest ?? throw new InvalidDataException($"Checkpoint manifest '{manager.ManifestPath}' lists no checkpoint.")

@@ -1,4 +1,6 @@
+using System.Text;
 using Gan.Keras.Export.Checkpoints;
+using Gan.Keras.Tests.Fuzzing;
 using Gan.Keras.Training;
 using SkiaSharp;
 using Xunit;
@@ -53,6 +55,34 @@ public class SampleCommandTests
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(file, error);
         Assert.Contains("SHA-256", error);
+    }
+
+    [Fact]
+    public void Sample_RefusesACorruptRunJson_AsADataError_Exit1NamingTheFile()
+    {
+        // Given a trained run, and 30 seeded mutations of its run.json (by JSON structure or by bytes)
+        string run = TrainedRun();
+        string runJson = Path.Combine(run, "run.json");
+        byte[] valid = File.ReadAllBytes(runJson);
+        var mutator = new Mutator(seed: 5);
+        var codes = new List<(int Code, string Description, string Error)>();
+
+        // When sampling from the run after each mutation
+        for (int i = 0; i < 30; i++)
+        {
+            var mutation = mutator.Random.Next(5) < 3
+                ? new JsonMutator(mutator.Random, "epochs", "batch-size", "model", "sample-shape", "seed", "mlp", "-1", "[]", "{}").Mutate(Encoding.UTF8.GetString(valid))
+                : mutator.Mutate(valid);
+            File.WriteAllBytes(runJson, mutation.Bytes);
+            var (code, _, error) = CliRunner.Run("sample", "--checkpoint", run, "--n", "4", "--out", Path.Combine(run, "s.csv"));
+            codes.Add((code, mutation.Description, error));
+        }
+
+        // Then the run file the user did not write is never a usage error (2): each read (0) or was refused as corrupt data
+        // (1) in one line naming run.json, and most were refused
+        Assert.All(codes, c => Assert.True(c.Code is 0 or 1, $"exit {c.Code} after {c.Description}: {c.Error}"));
+        Assert.All(codes.Where(c => c.Code == 1), c => Assert.Contains(runJson, c.Error, StringComparison.Ordinal));
+        Assert.True(codes.Count(c => c.Code == 1) >= 15, $"{codes.Count(c => c.Code == 1)} of 30 mutations refused");
     }
 
     [Fact]

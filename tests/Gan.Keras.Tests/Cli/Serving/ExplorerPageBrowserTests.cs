@@ -27,7 +27,7 @@ public class ExplorerPageBrowserTests
     public async Task MovingTheSlider_ChangesTheGrid_AndReRollDrawsAnotherSeed()
     {
         string? chromium = HeadlessChromium.Executable;
-        Skip.If(chromium is null, "No Chromium: install Debian's chromium package (apt-get install -y chromium) or set GAN_KERAS_CHROMIUM to run the browser test.");
+        OptionalTools.SkipUnless(chromium is not null, "No Chromium: install Debian's chromium package (apt-get install -y chromium) or set GAN_KERAS_CHROMIUM to run the browser test.");
 
         // Given the explorer of a conditional generator on Kestrel, on a free loopback port, open in headless Chromium
         using var source = SampleServerTests.SmallSource();

@@ -44,7 +44,7 @@ public class CheckpointManagerFuzzTests(ITestOutputHelper output)
 
         // Then every one loaded or was refused with InvalidDataException naming the manifest
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 9_317, accepted: 683);
 
         Mutation Generate(Mutator m) =>
             m.Random.Next(5) < 3 ? new JsonMutator(m.Random, Dictionary).Mutate(Encoding.UTF8.GetString(valid)) : m.Mutate(valid);

@@ -15,7 +15,7 @@ public class TensorBoardEventReaderFuzzTests(ITestOutputHelper output)
         // (record lengths set to extremes), or of one record's protobuf framed again with valid CRCs
         string folder = TestPaths.NewTempFolder();
         string source;
-        using (var writer = new TensorBoardEventWriter(folder))
+        using (var writer = new TensorBoardEventWriter(folder, new FixedClock()))
         {
             writer.WriteScalar("epoch_d_loss", 0.5, 1);
             writer.WriteScalar("epoch_g_loss", 1.25, 1);
@@ -35,7 +35,7 @@ public class TensorBoardEventReaderFuzzTests(ITestOutputHelper output)
 
         // Then every one was read or refused with InvalidDataException naming the file
         output.WriteLine(report.ToString());
-        Assert.Equal(10_000, report.Cases);
+        report.AssertCounts(rejected: 8_586, accepted: 1_414);
 
         Mutation Generate(Mutator m)
         {
@@ -55,5 +55,11 @@ public class TensorBoardEventReaderFuzzTests(ITestOutputHelper output)
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
+    }
+
+    /// <summary>Always 2026-01-01: the events' wall times, and with them the file and every mutation's outcome, are the same at every run.</summary>
+    private sealed class FixedClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     }
 }

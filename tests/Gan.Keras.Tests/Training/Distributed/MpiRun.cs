@@ -6,7 +6,7 @@ namespace Gan.Keras.Tests.Training.Distributed;
 /// <summary>
 /// Starts programs under Open MPI's <c>mpirun -np N</c> on this machine, the ranks talking TCP over the loopback
 /// interface (as ranks on separate machines would, minus the wire). Tests skip with one reason when <c>mpirun</c> is
-/// not on PATH.
+/// not on PATH (fail with <c>GAN_KERAS_NO_SKIPS=1</c>, as in CI: <see cref="OptionalTools"/>).
 /// </summary>
 internal static class MpiRun
 {
@@ -18,7 +18,7 @@ internal static class MpiRun
     public static string? Mpirun => Launcher.Value;
 
     /// <summary>Skips the calling test when mpirun is missing.</summary>
-    public static void SkipUnlessAvailable() => Skip.If(Mpirun is null, SkipReason);
+    public static void SkipUnlessAvailable() => OptionalTools.SkipUnless(Mpirun is not null, SkipReason);
 
     /// <summary>The test-support program every rank runs (built beside the tests).</summary>
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "gan-mpi-host.dll");
