@@ -89,8 +89,9 @@ public sealed class BatchNormalization : Layer
     protected override void BuildWeights(IReadOnlyList<long> inputShape)
     {
         var channels = new[] { inputShape[0] };
-        if (Scale) AddWeight("gamma", channels, new Ones());
-        if (Center) AddWeight("beta", channels, new Zeros());
+        // Under a mixed policy γ and β stay float32, as the statistics: the layer computes in float32 (see CallCore).
+        if (Scale) AddWeight("gamma", channels, new Ones(), autocast: false);
+        if (Center) AddWeight("beta", channels, new Zeros(), autocast: false);
         AddWeight("moving_mean", channels, new Zeros(), trainable: false);
         AddWeight("moving_variance", channels, new Ones(), trainable: false);
     }
@@ -99,6 +100,10 @@ public sealed class BatchNormalization : Layer
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)
     {
         using var scope = torch.NewDisposeScope();
+        // As Keras: 16-bit inputs are normalised in float32 (means and variances overflow or lose the small differences
+        // in float16/bfloat16) and the output goes back to the input's dtype.
+        var inputDtype = inputs.dtype;
+        if (DtypePolicy.IsHalf(inputDtype)) inputs = inputs.to(torch.float32);
         var broadcast = new long[inputs.dim()];
         Array.Fill(broadcast, 1L);
         broadcast[1] = inputs.shape[1];
@@ -124,6 +129,7 @@ public sealed class BatchNormalization : Layer
         var output = (inputs - mean) * (variance + Epsilon).rsqrt();
         if (gamma is not null) output = output * gamma.reshape(broadcast);
         if (beta is not null) output = output + beta.reshape(broadcast);
+        if (output.dtype != inputDtype) output = output.to(inputDtype);
         return output.MoveToOuterDisposeScope();
     }
 }

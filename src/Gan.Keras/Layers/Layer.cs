@@ -14,7 +14,7 @@ namespace Gan.Keras.Layers;
 /// Shapes given to <see cref="Build"/> and <see cref="ComputeOutputShape"/> exclude the batch dimension. Tensors are
 /// NCHW for images, as in libtorch (Keras's default is channels-last).
 /// </remarks>
-public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
+public abstract partial class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
 {
     // Names, not tensors: TorchSharp replaces a module's parameters and buffers when it moves device or dtype, so the
     // layer asks the module for the live ones every time (a cached list would hold disposed tensors after .to()).
@@ -100,7 +100,11 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     public virtual torch.Tensor Call(torch.Tensor inputs, bool training = false)
     {
         EnsureBuiltFor(inputs);
-        return CallCore(inputs, training);
+        // Mixed precision (Layer.DtypePolicy.cs): inputs in the compute dtype, variables read cast to it meanwhile.
+        var cast = AutocastInputs(inputs);
+        using var autocast = Autocasting();
+        try { return CallCore(cast, training); }
+        finally { if (!ReferenceEquals(cast, inputs)) cast.Dispose(); }
     }
 
     /// <summary>Builds the layer for <paramref name="inputs"/>'s per-example shape on first use, or checks the shape afterwards.</summary>
@@ -146,13 +150,15 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <param name="initializer">How to fill it.</param>
     /// <param name="trainable">Whether gradients update it; non-trainable weights are registered as buffers.</param>
     /// <param name="fans">Fan-in and fan-out for variance-scaling initializers; by default Keras's rule for <paramref name="shape"/>.</param>
-    protected torch.Tensor AddWeight(string name, long[] shape, Initializer initializer, bool trainable = true, (long FanIn, long FanOut)? fans = null)
+    /// <param name="autocast">Whether a mixed policy reads the weight cast to the compute dtype (Keras's <c>autocast</c>); false keeps it in the variable dtype.</param>
+    protected torch.Tensor AddWeight(string name, long[] shape, Initializer initializer, bool trainable = true, (long FanIn, long FanOut)? fans = null, bool autocast = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(initializer);
         var (fanIn, fanOut) = fans ?? Initializer.ComputeFans(shape);
         // Weights live as long as the layer: detached from any dispose scope the build happens to run in.
-        var values = initializer.Create(shape, fanIn, fanOut).DetachFromDisposeScope();
+        var values = InVariableDtype(initializer.Create(shape, fanIn, fanOut).DetachFromDisposeScope());
+        if (!autocast) KeepInVariableDtype(name);
         if (trainable)
         {
             var parameter = (Parameter)new Parameter(values, requires_grad: true).DetachFromDisposeScope();
@@ -170,7 +176,8 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// dtype), or null when the layer has no such weight. Layers read their weights through this, never from a field.
     /// </summary>
     /// <param name="name">The weight's name within the layer (<c>kernel</c>, <c>moving_mean</c>).</param>
-    protected torch.Tensor? FindWeight(string name) => (torch.Tensor?)get_parameter(name) ?? get_buffer(name);
+    /// <remarks>While the layer computes under a mixed policy, a trainable weight comes cast to the compute dtype (differentiably).</remarks>
+    protected torch.Tensor? FindWeight(string name) => Autocast(name, (torch.Tensor?)get_parameter(name) ?? get_buffer(name));
 
     private IEnumerable<Parameter> OwnTrainableWeights() => trainableWeightNames.Select(name => get_parameter(name)!);
 

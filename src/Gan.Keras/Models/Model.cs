@@ -11,7 +11,7 @@ namespace Gan.Keras.Models;
 /// <c>RegisterComponents()</c> at the end of the constructor (TorchSharp finds them there), and override
 /// <see cref="Call"/> to compose them.
 /// </summary>
-public abstract class Model : Layer
+public abstract partial class Model : Layer
 {
     /// <summary>Initializes a new instance of the <see cref="Model"/> class.</summary>
     /// <param name="name">The model's name (<c>generator</c>, <c>discriminator</c>).</param>
@@ -55,15 +55,19 @@ public abstract class Model : Layer
         }
         int w1 = Math.Max(28, rows.Select(r => r.Layer.Length + 2).DefaultIfEmpty(0).Max());
         int w2 = Math.Max(26, rows.Select(r => r.Shape.Length + 2).DefaultIfEmpty(0).Max());
-        int width = w1 + w2 + 12;
+        // The dtype policy column appears when any layer is not float32 (Layer.DtypePolicy.cs).
+        var policies = PolicyColumn();
+        int w4 = policies is null ? 0 : Math.Max(16, policies.Max(p => p.Length) + 2);
+        int width = w1 + w2 + 12 + w4;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Model: \"{Name}\"");
         text.AppendLine(new string('_', width));
-        text.AppendLine(" " + "Layer (type)".PadRight(w1 - 1) + "Output Shape".PadRight(w2) + "Param #");
+        text.AppendLine(" " + "Layer (type)".PadRight(w1 - 1) + "Output Shape".PadRight(w2) + (policies is null ? "Param #" : "Param #".PadRight(12) + "Dtype policy"));
         text.AppendLine(new string('=', width));
         for (int i = 0; i < rows.Count; i++)
         {
-            text.AppendLine(" " + rows[i].Layer.PadRight(w1 - 1) + rows[i].Shape.PadRight(w2) + rows[i].Params.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            string count = rows[i].Params.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            text.AppendLine(" " + rows[i].Layer.PadRight(w1 - 1) + rows[i].Shape.PadRight(w2) + (policies is null ? count : count.PadRight(12) + policies[i]));
             text.AppendLine(i == rows.Count - 1 ? new string('=', width) : new string('_', width));
         }
         if (rows.Count == 0) text.AppendLine(new string('=', width));

@@ -57,11 +57,11 @@ internal static class GanTrainStep
         torch.Tensor? penalty = null;
         if (ganLoss.Penalty is { } gradientPenalty)
         {
-            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, labels, training: true), real, fake, gan.Noise);
+            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, labels, training: true), real, fake, gan.Noise, MixedPrecision.PenaltyScale(gan.DiscriminatorOptimizer));
             dLoss = dLoss + penalty;
         }
         var variables = gan.Discriminator.TrainableVariables;
-        var grads = tape.Gradient(dLoss, variables);
+        var grads = tape.Gradient(MixedPrecision.ScaledForGradient(dLoss, gan.DiscriminatorOptimizer), variables);
         gan.DiscriminatorOptimizer.ApplyGradients(grads, variables);
         using var noGrad = torch.no_grad();
         if ((gan.DiscriminatorWeightClip ?? ganLoss.CriticWeightClip) is { } clip)
@@ -80,10 +80,10 @@ internal static class GanTrainStep
         var ganLoss = gan.Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fakeOutput = gan.DiscriminatorCall(Augment(gan, gan.GeneratorCall(latent, labels, training: true)), labels, training: true);
+        var fakeOutput = MixedPrecision.ToLossDtype(gan.DiscriminatorCall(Augment(gan, gan.GeneratorCall(latent, labels, training: true)), labels, training: true));
         var gLoss = ganLoss.GeneratorLoss(fakeOutput);
         var variables = gan.Generator.TrainableVariables;
-        var grads = tape.Gradient(gLoss, variables);
+        var grads = tape.Gradient(MixedPrecision.ScaledForGradient(gLoss, gan.GeneratorOptimizer), variables);
         gan.GeneratorOptimizer.ApplyGradients(grads, variables);
         gan.AfterGeneratorUpdate();
         return gLoss.detach().MoveToOuterDisposeScope();
@@ -97,8 +97,8 @@ internal static class GanTrainStep
         real = Augment(gan, real);
         fake = Augment(gan, fake);
         if (!gan.ScoreRealAndFakeTogether)
-            return (gan.DiscriminatorCall(real, labels, training: true), gan.DiscriminatorCall(fake, labels, training: true));
-        var both = gan.DiscriminatorCall(torch.cat(new[] { real, fake }), labels is null ? null : torch.cat(new[] { labels, labels }), training: true);
+            return (MixedPrecision.ToLossDtype(gan.DiscriminatorCall(real, labels, training: true)), MixedPrecision.ToLossDtype(gan.DiscriminatorCall(fake, labels, training: true)));
+        var both = MixedPrecision.ToLossDtype(gan.DiscriminatorCall(torch.cat(new[] { real, fake }), labels is null ? null : torch.cat(new[] { labels, labels }), training: true));
         long n = real.shape[0];
         return (both.narrow(0, 0, n), both.narrow(0, n, both.shape[0] - n));
     }
