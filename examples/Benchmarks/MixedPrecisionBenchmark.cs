@@ -75,8 +75,17 @@ internal sealed class MixedPrecisionBenchmark : BenchmarkCommand<MixedPrecisionB
         var x = torch.randn(64, 64, 14, 14);
         var w = torch.randn(128, 64, 3, 3);
         double matmulFlops = 2.0 * 2048 * 2048 * 2048, convFlops = 2.0 * 64 * 128 * 14 * 14 * 64 * 9;
+        var h = torch.randn(64, 64, 7, 7);
+        var wt = torch.randn(64, 32, 4, 4);
+        var bnInput = torch.randn(64, 32, 14, 14);
+        var gamma = torch.ones(32);
+        var beta = torch.zeros(32);
+        double transposeFlops = 2.0 * 64 * 64 * 7 * 7 * 32 * 16;
         var rows = new (string Name, Func<torch.ScalarType, Action> Make, double Flops)[]
         {
+            ("conv transpose 4x4/2 64->32, 7x7 (DCGAN), batch 64", dtype => { var (p, q) = (h.to(dtype), wt.to(dtype)); return () => torch.nn.functional.conv_transpose2d(p, q, strides: new long[] { 2, 2 }).Dispose(); }, transposeFlops),
+            ("  same, channels-last input", dtype => { var (p, q) = (ChannelsLast(h.to(dtype)), wt.to(dtype)); return () => torch.nn.functional.conv_transpose2d(p, q, strides: new long[] { 2, 2 }).Dispose(); }, transposeFlops),
+            ("native batch_norm fwd, 64x32x14x14 (GFLOP/s: elements/ns)", dtype => { var p = bnInput.to(dtype); return () => torch.nn.functional.batch_norm(p, null, null, gamma, beta, training: true).Dispose(); }, bnInput.numel()),
             ("matmul 2048x2048x2048", dtype => { var (p, q) = (a.to(dtype), b.to(dtype)); return () => p.matmul(q).Dispose(); }, matmulFlops),
             ("conv 3x3 64->128, 14x14, batch 64", dtype => { var (p, q) = (x.to(dtype), w.to(dtype)); return () => torch.nn.functional.conv2d(p, q, padding: new long[] { 1, 1 }).Dispose(); }, convFlops),
         };
@@ -98,6 +107,9 @@ internal sealed class MixedPrecisionBenchmark : BenchmarkCommand<MixedPrecisionB
         }
     }
 
+    /// <summary>The same values with NHWC strides (channels-last memory format; TorchSharp 0.107 has no memory_format argument).</summary>
+    private static torch.Tensor ChannelsLast(torch.Tensor nchw) => nchw.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+
     private static void Network(string network, DtypePolicy policy, Settings options)
     {
         var (preset, shape, defaultBatch, defaultSteps) = network switch
@@ -105,8 +117,10 @@ internal sealed class MixedPrecisionBenchmark : BenchmarkCommand<MixedPrecisionB
             "dcgan28" => ("dcgan", new long[] { 1, 28, 28 }, 64, 30),
             "dcgan64" => ("dcgan", new long[] { 3, 64, 64 }, 64, 6),
             "article-mlp" => ("mlp", new long[] { 784 }, 1024, 30),
+            "none" => ("", Array.Empty<long>(), 0, 0),
             _ => throw new ArgumentException($"Unknown network '{network}'. Use dcgan28, dcgan64 or article-mlp.", nameof(network)),
         };
+        if (network == "none") return;
         int batch = options.Batch ?? defaultBatch;
         int steps = options.Steps ?? defaultSteps;
         using var data = new InMemoryDataset(torch.rand(new long[] { (long)steps * batch }.Concat(shape).ToArray()) * 2 - 1, name: "uniform");
