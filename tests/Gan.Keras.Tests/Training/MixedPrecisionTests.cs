@@ -53,6 +53,31 @@ public class MixedPrecisionTests
         Assert.Equal(torch.ScalarType.Float32, gan.Generate(3, seed: 1).dtype);
     }
 
+    [Theory]
+    [InlineData("mixed_bfloat16")]
+    [InlineData("mixed_float16")]
+    public void DcganPreset_TrainsUnderMixedPolicy_WithConvolutionsAndBatchNormalization(string policy)
+    {
+        // Given the DCGAN preset for 16×16 colour images, built under a mixed policy
+        Gan.Keras.Models.GanModel gan;
+        using (DtypePolicy.UseGlobal(DtypePolicy.FromName(policy))) gan = Gan.Keras.Models.Presets.ModelPresets.Create("dcgan", new long[] { 3, 16, 16 }, seed: 3);
+        using var owner = gan;
+        gan.Compile(new Adam(2e-4, 0.5), new Adam(2e-4, 0.5), new NonSaturatingLoss());
+        using var scope = torch.NewDisposeScope();
+        var batch = new Batch(torch.rand(8, 3, 16, 16, generator: new torch.Generator(4)) * 2 - 1, null);
+
+        // When it takes two steps and generates
+        gan.TrainStep(batch);
+        var logs = gan.TrainStep(batch);
+        var samples = gan.Generate(4, seed: 2);
+
+        // Then the losses are finite float32, the samples float32 in [-1, 1], and batch normalisation's statistics float32
+        Assert.All(logs.Values, v => Assert.True(v.dtype == torch.ScalarType.Float32 && float.IsFinite(v.item<float>())));
+        Assert.Equal(torch.ScalarType.Float32, samples.dtype);
+        Assert.True(samples.abs().max().item<float>() <= 1);
+        Assert.All(gan.Generator.Layers.OfType<BatchNormalization>(), bn => Assert.Equal(torch.ScalarType.Float32, bn.MovingVariance.dtype));
+    }
+
     [Fact]
     public void R1Term_UnderFloat16_IsRecoveredByTheLossScale_WhereItUnderflowsWithout()
     {
