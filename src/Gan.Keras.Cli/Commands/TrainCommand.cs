@@ -49,7 +49,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Device { get; init; }
 
         [CommandOption("--dtype <TYPE>")]
-        [Description("float32 or float64: the floating-point type to train in. Default: float32.")]
+        [Description("float32, float64, mixed_bfloat16 or mixed_float16: the floating-point type to train in (mixed: float32 weights, layers compute in bfloat16 or float16, float16 with loss scaling). Default: float32.")]
         public string? Dtype { get; init; }
 
         [CommandOption("--out <DIR>")]

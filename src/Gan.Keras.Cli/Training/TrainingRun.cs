@@ -72,7 +72,7 @@ internal sealed class TrainingRun
         if (session.IsPrimary) options.Save(folder.ConfigurationFile);
         if (verbosity != Verbosity.Quiet && session.IsPrimary)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(dtype == torch.float32 ? "" : ", " + options.Dtype)}, {ThreadsNote()}) into {folder.Path}"));
+                $"Training {data.Name} ({data.Count} examples of shape [{string.Join(", ", data.ElementShape)}]) with {model}, loss {options.Loss}, for {options.Epochs} epochs (batch {options.BatchSize}{Ranks(options.BatchSize)}, seed {options.Seed}, device {device.type.ToString().ToLowerInvariant()}{(options.Dtype == "float32" ? "" : ", " + options.Dtype)}, {ThreadsNote()}) into {folder.Path}"));
         return Train(options, folder, data, gan, noise, startEpoch: 0, resumeFrom: null);
     }
 
@@ -213,6 +213,7 @@ internal sealed class TrainingRun
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             ["data"] = data.Name,
             ["model"] = options.Model!,
+            ["dtype"] = options.Dtype,
         });
         string picture = WriteSamples(gan, data, noise, modes, folder, options.Seed);
         var last = history.Keys.Count > 0 ? history : null;

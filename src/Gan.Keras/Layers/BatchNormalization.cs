@@ -107,41 +107,38 @@ public sealed class BatchNormalization : Layer
     protected override void BuildWeights(IReadOnlyList<long> inputShape)
     {
         var channels = new[] { inputShape[0] };
-        if (Scale) AddWeight("gamma", channels, new Ones());
-        if (Center) AddWeight("beta", channels, new Zeros());
+        // Under a mixed policy γ and β stay float32, as the statistics: the layer computes in float32 (see CallCore).
+        if (Scale) AddWeight("gamma", channels, new Ones(), autocast: false);
+        if (Center) AddWeight("beta", channels, new Zeros(), autocast: false);
         AddWeight("moving_mean", channels, new Zeros(), trainable: false);
         AddWeight("moving_variance", channels, new Ones(), trainable: false);
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The normalisation is libtorch's fused <c>batch_norm</c> (one kernel forward, one backward, instead of a graph of
+    /// elementwise operations); the moving statistics follow Keras's rule, from the batch's biased variance. Under a
+    /// mixed policy the input stays 16-bit while γ, β and the statistics are float32: libtorch accumulates in float32 and
+    /// returns the input's dtype, as Keras computes batch normalisation in float32 for float16 and bfloat16 inputs.
+    /// </remarks>
     protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)
     {
         using var scope = torch.NewDisposeScope();
-        var broadcast = new long[inputs.dim()];
-        Array.Fill(broadcast, 1L);
-        broadcast[1] = inputs.shape[1];
-        torch.Tensor mean, variance;
-        if (training && Trainable)
+        bool batchStatistics = training && Trainable;
+        if (batchStatistics)
         {
-            var axes = Enumerable.Range(0, (int)inputs.dim()).Where(a => a != 1).Select(a => (long)a).ToArray();
-            mean = inputs.mean(axes, keepdim: true);
-            variance = (inputs - mean).square().mean(axes, keepdim: true);
-            using (torch.no_grad())
-            {
-                movingMean!.mul_(Momentum).add_(mean.detach().reshape(-1), alpha: 1 - Momentum);
-                double n = inputs.numel() / inputs.shape[1];
-                double correction = UnbiasedMovingVariance && n > 1 ? n / (n - 1) : 1.0;
-                movingVariance!.mul_(Momentum).add_(variance.detach().reshape(-1), alpha: (1 - Momentum) * correction);
-            }
+            using var noGrad = torch.no_grad();
+            // Statistics in float32 also for 16-bit inputs (a bfloat16 mean keeps 3 significant digits).
+            var values = DtypePolicy.IsHalf(inputs.dtype) ? inputs.to(torch.float32) : inputs;
+            var axes = Enumerable.Range(0, (int)values.dim()).Where(a => a != 1).Select(a => (long)a).ToArray();
+            var (variance, mean) = torch.var_mean(values, axes, unbiased: false, keepdim: false);
+            movingMean!.mul_(Momentum).add_(mean.to(movingMean!.dtype), alpha: 1 - Momentum);
+            double n = values.numel() / values.shape[1];
+            double correction = UnbiasedMovingVariance && n > 1 ? n / (n - 1) : 1.0;
+            movingVariance!.mul_(Momentum).add_(variance.to(movingVariance!.dtype), alpha: (1 - Momentum) * correction);
         }
-        else
-        {
-            mean = movingMean!.reshape(broadcast);
-            variance = movingVariance!.reshape(broadcast);
-        }
-        var output = (inputs - mean) * (variance + Epsilon).rsqrt();
-        if (gamma is not null) output = output * gamma.reshape(broadcast);
-        if (beta is not null) output = output + beta.reshape(broadcast);
+        var output = torch.nn.functional.batch_norm(inputs, batchStatistics ? null : movingMean, batchStatistics ? null : movingVariance,
+            gamma, beta, training: batchStatistics, momentum: 0, eps: Epsilon);
         return output.MoveToOuterDisposeScope();
     }
 }

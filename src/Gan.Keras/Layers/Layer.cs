@@ -21,7 +21,7 @@ namespace Gan.Keras.Layers;
 /// configuration (<see cref="GetConfig"/>), whether it mixes the examples of a batch (<see cref="MixesBatch"/>) and its
 /// ONNX conversion (<see cref="ExportOnnx(OnnxExportContext, string)"/>).</para>
 /// </remarks>
-public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
+public abstract partial class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
 {
     // Names, not tensors: TorchSharp replaces a module's parameters and buffers when it moves device or dtype, so the
     // layer asks the module for the live ones every time (a cached list would hold disposed tensors after .to()).
@@ -141,7 +141,11 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     public virtual torch.Tensor Call(torch.Tensor inputs, bool training = false)
     {
         EnsureBuiltFor(inputs);
-        return CallCore(inputs, training);
+        // Mixed precision (Layer.DtypePolicy.cs): inputs in the compute dtype, variables read cast to it meanwhile.
+        var cast = AutocastInputs(inputs);
+        using var autocast = Autocasting();
+        try { return CallCore(cast, training); }
+        finally { if (!ReferenceEquals(cast, inputs)) cast.Dispose(); }
     }
 
     /// <summary>Runs the layer on several inputs (merge layers, models with several inputs) and returns its one output.</summary>
@@ -324,13 +328,15 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <param name="initializer">How to fill it.</param>
     /// <param name="trainable">Whether gradients update it; non-trainable weights are registered as buffers.</param>
     /// <param name="fans">Fan-in and fan-out for variance-scaling initializers; by default Keras's rule for <paramref name="shape"/>.</param>
-    protected torch.Tensor AddWeight(string name, long[] shape, Initializer initializer, bool trainable = true, (long FanIn, long FanOut)? fans = null)
+    /// <param name="autocast">Whether a mixed policy reads the weight cast to the compute dtype (Keras's <c>autocast</c>); false keeps it in the variable dtype.</param>
+    protected torch.Tensor AddWeight(string name, long[] shape, Initializer initializer, bool trainable = true, (long FanIn, long FanOut)? fans = null, bool autocast = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(initializer);
         var (fanIn, fanOut) = fans ?? Initializer.ComputeFans(shape);
         // Weights live as long as the layer: detached from any dispose scope the build happens to run in.
-        var values = initializer.Create(shape, fanIn, fanOut).DetachFromDisposeScope();
+        var values = InVariableDtype(initializer.Create(shape, fanIn, fanOut).DetachFromDisposeScope());
+        if (!autocast) KeepInVariableDtype(name);
         if (trainable)
         {
             var parameter = (Parameter)new Parameter(values, requires_grad: true).DetachFromDisposeScope();
@@ -348,7 +354,8 @@ public abstract class Layer : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// dtype), or null when the layer has no such weight. Layers read their weights through this, never from a field.
     /// </summary>
     /// <param name="name">The weight's name within the layer (<c>kernel</c>, <c>moving_mean</c>).</param>
-    protected torch.Tensor? FindWeight(string name) => (torch.Tensor?)get_parameter(name) ?? get_buffer(name);
+    /// <remarks>While the layer computes under a mixed policy, a trainable weight comes cast to the compute dtype (differentiably).</remarks>
+    protected torch.Tensor? FindWeight(string name) => Autocast(name, (torch.Tensor?)get_parameter(name) ?? get_buffer(name));
 
     private IEnumerable<Parameter> OwnTrainableWeights() => trainableWeightNames.Select(name => get_parameter(name)!);
 

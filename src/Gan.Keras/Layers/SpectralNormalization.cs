@@ -128,7 +128,10 @@ public sealed class SpectralNormalization : Layer
             sigma = Sigma(matrix, vectorU!);
         }
         sigma = torch.where(allZero, torch.ones_like(sigma), sigma);
-        var output = kernelLayer.CallWithKernel(inputs, kernel / sigma, training);
+        // σ is computed in the variables' dtype; under a mixed policy the wrapped layer computes with the normalised
+        // kernel cast to its compute dtype (and reads its bias cast too).
+        using var autocast = layer.Autocasting();
+        var output = kernelLayer.CallWithKernel(layer.AutocastInputs(inputs), layer.AutocastVariable(kernel / sigma), training);
         return output.MoveToOuterDisposeScope();
     }
 

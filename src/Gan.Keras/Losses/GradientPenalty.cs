@@ -41,7 +41,8 @@ public abstract class GradientPenalty
     /// <param name="real">The real batch.</param>
     /// <param name="fake">The generated batch, detached from the generator; same shape as <paramref name="real"/>.</param>
     /// <param name="noise">Where to draw random numbers (interpolation coefficients).</param>
-    public abstract torch.Tensor Compute(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, NoiseSource noise);
+    /// <param name="lossScale">The dynamic loss scale of a <c>mixed_float16</c> update (1 otherwise): the input gradient is taken of the scaled output and divided back (<see cref="InputGradient"/>).</param>
+    public abstract torch.Tensor Compute(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, NoiseSource noise, double lossScale = 1);
 
     /// <summary>
     /// The per-example L2 norm of a batch of gradients over all non-batch axes, with ε inside the square root:
@@ -67,20 +68,31 @@ public abstract class GradientPenalty
     /// </summary>
     /// <param name="discriminator">Runs the discriminator.</param>
     /// <param name="inputs">The points to differentiate at; a detached copy that requires gradients is used.</param>
-    /// <returns>A new tensor shaped like <paramref name="inputs"/>.</returns>
-    public static torch.Tensor InputGradient(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor inputs)
+    /// <param name="lossScale">
+    /// A positive factor the output is multiplied by before differentiating, and the gradient divided by after (the
+    /// mixed-precision recipe of PyTorch's AMP for gradient penalties): under <c>mixed_float16</c> the loss scale keeps
+    /// the input gradient, which runs backwards through float16 layers, from underflowing. Non-finite results are caught
+    /// by the optimizer's loss scale, which skips the update. 1 by default.
+    /// </param>
+    /// <returns>A new tensor shaped like <paramref name="inputs"/>, in <paramref name="inputs"/>'s dtype (float32 for mixed precision).</returns>
+    public static torch.Tensor InputGradient(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor inputs, double lossScale = 1)
     {
         ArgumentNullException.ThrowIfNull(discriminator);
         ArgumentNullException.ThrowIfNull(inputs);
+        if (!(lossScale > 0) || double.IsInfinity(lossScale))
+            throw new ArgumentOutOfRangeException(nameof(lossScale), lossScale, "The loss scale must be a positive, finite number (1 without loss scaling).");
         using var scope = torch.NewDisposeScope();
         using var grad = torch.enable_grad();
         var points = inputs.detach().requires_grad_(true);
         var output = discriminator(points);
         if (!output.requires_grad)
             throw new InvalidOperationException("The discriminator's output does not depend on anything that requires a gradient; a gradient penalty needs a trainable discriminator.");
+        if (Layers.DtypePolicy.IsHalf(output.dtype)) output = output.to(torch.float32);
+        if (lossScale != 1) output = output * lossScale;
         var gradients = torch.autograd.grad(new[] { output }, new[] { points }, new[] { torch.ones_like(output) },
             retain_graph: true, create_graph: true, allow_unused: true)[0];
         var result = gradients is null || gradients.IsInvalid ? torch.zeros_like(points) : gradients;
+        if (lossScale != 1) result = result / lossScale;
         return result.MoveToOuterDisposeScope();
     }
 

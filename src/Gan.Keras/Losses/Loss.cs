@@ -5,7 +5,7 @@ namespace Gan.Keras.Losses;
 /// <summary>A Keras-style loss: <c>Call(yTrue, yPred)</c> returns the mean over the batch of per-example losses.</summary>
 public abstract class Loss
 {
-    /// <summary>Computes the scalar loss (mean over all examples, Keras's "sum_over_batch_size").</summary>
+    /// <summary>Computes the scalar loss (mean over all examples, Keras's "sum_over_batch_size"); float16 and bfloat16 predictions are cast to float32 first.</summary>
     /// <param name="yTrue">Targets, same shape as <paramref name="yPred"/>.</param>
     /// <param name="yPred">Predictions.</param>
     public torch.Tensor Call(torch.Tensor yTrue, torch.Tensor yPred)
@@ -13,8 +13,12 @@ public abstract class Loss
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
         CheckShapes(yTrue, yPred);
-        using var perExample = PerExample(yTrue, yPred);
-        return perExample.mean();
+        // As Keras's losses: computed in float32 when a mixed-precision model hands over 16-bit predictions.
+        using var scope = torch.NewDisposeScope();
+        if (Layers.DtypePolicy.IsHalf(yPred.dtype)) yPred = yPred.to(torch.float32);
+        if (Layers.DtypePolicy.IsHalf(yTrue.dtype)) yTrue = yTrue.to(torch.float32);
+        var perExample = PerExample(yTrue, yPred);
+        return perExample.mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>Gets a value indicating whether <c>yPred</c> is a logit (unbounded score) rather than a probability.</summary>

@@ -27,20 +27,21 @@ public sealed class R1Penalty : GradientPenalty
     /// <summary>The unweighted term <c>mean_i ‖∇D(x_i)‖₂²</c> on real samples.</summary>
     /// <param name="discriminator">Runs the discriminator.</param>
     /// <param name="real">Real batch <c>[batch, ...]</c>.</param>
-    public static torch.Tensor Term(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real)
+    /// <param name="lossScale">The loss scale of a <c>mixed_float16</c> update (see <see cref="GradientPenalty.InputGradient"/>); 1 otherwise.</param>
+    public static torch.Tensor Term(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, double lossScale = 1)
     {
         ArgumentNullException.ThrowIfNull(real);
         using var scope = torch.NewDisposeScope();
-        var gradients = InputGradient(discriminator, real);
+        var gradients = InputGradient(discriminator, real, lossScale);
         return gradients.reshape(gradients.shape[0], -1).square().sum(1).mean().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
-    public override torch.Tensor Compute(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, NoiseSource noise)
+    public override torch.Tensor Compute(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, NoiseSource noise, double lossScale = 1)
     {
         ArgumentNullException.ThrowIfNull(discriminator);
         CheckBatches(real, fake);
         using var scope = torch.NewDisposeScope();
-        return (Term(discriminator, real) * Weight).MoveToOuterDisposeScope();
+        return (Term(discriminator, real, lossScale) * Weight).MoveToOuterDisposeScope();
     }
 }

@@ -47,7 +47,8 @@ public sealed class WassersteinGradientPenalty : GradientPenalty
     /// <param name="fake">Generated batch, same shape.</param>
     /// <param name="alpha">Coefficients broadcastable per example: <c>[batch, 1, ...]</c> (one per example).</param>
     /// <param name="normEpsilon">ε under the square root.</param>
-    public static torch.Tensor Term(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, torch.Tensor alpha, double normEpsilon = DefaultNormEpsilon)
+    /// <param name="lossScale">The loss scale of a <c>mixed_float16</c> update (see <see cref="GradientPenalty.InputGradient"/>); 1 otherwise.</param>
+    public static torch.Tensor Term(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, torch.Tensor alpha, double normEpsilon = DefaultNormEpsilon, double lossScale = 1)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(fake);
@@ -58,13 +59,13 @@ public sealed class WassersteinGradientPenalty : GradientPenalty
                 nameof(alpha));
         using var scope = torch.NewDisposeScope();
         var mixed = alpha * real + (1 - alpha) * fake;
-        var gradients = InputGradient(discriminator, mixed);
+        var gradients = InputGradient(discriminator, mixed, lossScale);
         var norms = PerExampleNorm(gradients, normEpsilon);
         return (norms - 1).square().mean().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
-    public override torch.Tensor Compute(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, NoiseSource noise)
+    public override torch.Tensor Compute(Func<torch.Tensor, torch.Tensor> discriminator, torch.Tensor real, torch.Tensor fake, NoiseSource noise, double lossScale = 1)
     {
         ArgumentNullException.ThrowIfNull(discriminator);
         ArgumentNullException.ThrowIfNull(noise);
@@ -75,6 +76,6 @@ public sealed class WassersteinGradientPenalty : GradientPenalty
         shape[0] = real.shape[0];
         // Normal (keras-io): x̂ = x + a·(x̃ − x) with a ~ N(0, 1), which is α·x + (1 − α)·x̃ with α = 1 − a.
         var alpha = Coefficients == InterpolationCoefficients.Normal ? (1 - noise.Normal(shape)).to(real.device) : noise.Uniform(shape).to(real.device);
-        return (Term(discriminator, real, fake, alpha, NormEpsilon) * Weight).MoveToOuterDisposeScope();
+        return (Term(discriminator, real, fake, alpha, NormEpsilon, lossScale) * Weight).MoveToOuterDisposeScope();
     }
 }

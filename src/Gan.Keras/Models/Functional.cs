@@ -123,7 +123,7 @@ public class Functional : Model
         }
         var seen = new HashSet<torch.Tensor>(ReferenceEqualityComparer.Instance);
         // A method returns new tensors: an output that is a model input, or repeated, is returned as an alias.
-        return outputs.Select(t => values[t]).Select(v => inputs.Contains(v) || !seen.Add(v) ? v.alias() : v).ToArray();
+        return outputs.Select(t => values[t]).Select(v => inputs.Contains(v) || !seen.Add(v) ? v.alias() : MixedPrecisionOutput(v)).ToArray();
     }
 
     /// <inheritdoc />

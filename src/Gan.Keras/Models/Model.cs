@@ -11,7 +11,7 @@ namespace Gan.Keras.Models;
 /// <c>RegisterComponents()</c> at the end of the constructor (TorchSharp finds them there), and override
 /// <see cref="Call"/> to compose them.
 /// </summary>
-public abstract class Model : Layer
+public abstract partial class Model : Layer
 {
     /// <summary>Initializes a new instance of the <see cref="Model"/> class.</summary>
     /// <param name="name">The model's name (<c>generator</c>, <c>discriminator</c>).</param>
@@ -53,19 +53,24 @@ public abstract class Model : Layer
         bool connected = rows.Any(r => r.ConnectedTo is not null);
         int w1 = Math.Max(28, rows.Select(r => r.Layer.Length + 2).DefaultIfEmpty(0).Max());
         int w2 = Math.Max(26, rows.Select(r => r.Shape.Length + 2).DefaultIfEmpty(0).Max());
-        int w3 = connected ? 12 : 0;
-        int width = w1 + w2 + (connected ? w3 + Math.Max(20, rows.SelectMany(r => r.ConnectedTo ?? Array.Empty<string>()).Select(c => c.Length).DefaultIfEmpty(0).Max()) : 12);
+        // The dtype policy column appears when any layer is not float32 (Layer.DtypePolicy.cs).
+        var policies = PolicyColumn();
+        int w3 = connected || policies is not null ? 12 : 0;
+        int w4 = policies is null ? 0 : Math.Max(16, policies.Max(p => p.Length) + 2);
+        int width = w1 + w2 + (w3 == 0 ? 12 : w3) + w4 + (connected ? Math.Max(20, rows.SelectMany(r => r.ConnectedTo ?? Array.Empty<string>()).Select(c => c.Length).DefaultIfEmpty(0).Max()) : 0);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Model: \"{Name}\"");
         text.AppendLine(new string('_', width));
-        text.AppendLine(" " + "Layer (type)".PadRight(w1 - 1) + "Output Shape".PadRight(w2) + (connected ? "Param #".PadRight(w3) + "Connected to" : "Param #"));
+        text.AppendLine(" " + "Layer (type)".PadRight(w1 - 1) + "Output Shape".PadRight(w2) + (w3 == 0 ? "Param #" : "Param #".PadRight(w3))
+            + (policies is null ? string.Empty : connected ? "Dtype policy".PadRight(w4) : "Dtype policy") + (connected ? "Connected to" : string.Empty));
         text.AppendLine(new string('=', width));
         for (int i = 0; i < rows.Count; i++)
         {
             string count = rows[i].Params.ToString(CultureInfo.InvariantCulture);
             var links = rows[i].ConnectedTo ?? Array.Empty<string>();
-            text.AppendLine(" " + rows[i].Layer.PadRight(w1 - 1) + rows[i].Shape.PadRight(w2) + (connected ? count.PadRight(w3) + (links.Count > 0 ? links[0] : string.Empty) : count));
-            foreach (var link in links.Skip(1)) text.AppendLine(new string(' ', w1 + w2 + w3) + link);
+            string policy = policies is null ? string.Empty : connected ? policies[i].PadRight(w4) : policies[i];
+            text.AppendLine(" " + rows[i].Layer.PadRight(w1 - 1) + rows[i].Shape.PadRight(w2) + (w3 == 0 ? count : count.PadRight(w3)) + policy + (connected && links.Count > 0 ? links[0] : string.Empty));
+            foreach (var link in links.Skip(1)) text.AppendLine(new string(' ', w1 + w2 + w3 + w4) + link);
             text.AppendLine(i == rows.Count - 1 ? new string('=', width) : new string('_', width));
         }
         if (rows.Count == 0) text.AppendLine(new string('=', width));

@@ -68,7 +68,8 @@ public sealed class Sequential : Model
             if (!ReferenceEquals(x, inputs) && !ReferenceEquals(next, x)) x.Dispose();
             x = next;
         }
-        return ReferenceEquals(x, inputs) ? inputs.alias() : x;
+        if (ReferenceEquals(x, inputs)) return inputs.alias();
+        return MixedPrecisionOutput(x);
     }
 
     /// <inheritdoc />

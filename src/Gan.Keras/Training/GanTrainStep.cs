@@ -71,11 +71,11 @@ internal static class GanTrainStep
         if (ganLoss.Penalty is { } gradientPenalty)
         {
             // Real and generated samples are interpolated row by row: the penalty conditions on the real samples' labels.
-            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, realLabels, training: true)[0], real, fake, gan.Noise);
+            penalty = gradientPenalty.Compute(x => gan.DiscriminatorCall(x, realLabels, training: true)[0], real, fake, gan.Noise, MixedPrecision.PenaltyScale(gan.DiscriminatorOptimizer));
             dLoss = dLoss + penalty;
         }
         var variables = gan.Discriminator.TrainableVariables;
-        var grads = tape.Gradient(dLoss, variables);
+        var grads = tape.Gradient(MixedPrecision.ScaledForGradient(dLoss, gan.DiscriminatorOptimizer), variables);
         gan.DiscriminatorOptimizer.ApplyGradients(grads, variables);
         using var noGrad = torch.no_grad();
         if ((gan.DiscriminatorWeightClip ?? ganLoss.CriticWeightClip) is { } clip)
@@ -94,7 +94,7 @@ internal static class GanTrainStep
         var ganLoss = gan.Loss;
         using var scope = torch.NewDisposeScope();
         using var tape = new GradientTape();
-        var fakeOutputs = gan.DiscriminatorCall(Augment(gan, gan.GeneratorCall(inputs, training: true)), inputs.Labels, training: true);
+        var fakeOutputs = ToLossDtype(gan.DiscriminatorCall(Augment(gan, gan.GeneratorCall(inputs, training: true)), inputs.Labels, training: true));
         CheckOutputCount(gan, fakeOutputs);
         var gLoss = ganLoss.GeneratorLoss(fakeOutputs[0]);
         for (int i = 0; i < gan.OutputLosses.Count; i++)
@@ -103,11 +103,14 @@ internal static class GanTrainStep
             gLoss = gLoss + output.Weight * output.Loss.Call(FakeTarget(gan, output, inputs), fakeOutputs[i + 1]);
         }
         var variables = gan.Generator.TrainableVariables;
-        var grads = tape.Gradient(gLoss, variables);
+        var grads = tape.Gradient(MixedPrecision.ScaledForGradient(gLoss, gan.GeneratorOptimizer), variables);
         gan.GeneratorOptimizer.ApplyGradients(grads, variables);
         gan.AfterGeneratorUpdate();
         return gLoss.detach().MoveToOuterDisposeScope();
     }
+
+    /// <summary>Discriminator outputs as losses take them: float32 under a mixed policy.</summary>
+    private static torch.Tensor[] ToLossDtype(IReadOnlyList<torch.Tensor> outputs) => outputs.Select(MixedPrecision.ToLossDtype).ToArray();
 
     private static torch.Tensor Augment(GanTrainer gan, torch.Tensor samples) => gan.Augmentation?.Apply(samples, gan.RandomGenerator) ?? samples;
 
@@ -123,11 +126,11 @@ internal static class GanTrainStep
         return inputs.Inputs[index];
     }
 
-    private static void CheckOutputCount(GanTrainer gan, IReadOnlyList<torch.Tensor> outputs)
+    private static void CheckOutputCount(GanTrainer gan, torch.Tensor[] outputs)
     {
-        if (outputs.Count != gan.OutputLosses.Count + 1)
+        if (outputs.Length != gan.OutputLosses.Count + 1)
             throw new InvalidOperationException(
-                $"The discriminator '{gan.Discriminator.Name}' has {outputs.Count} output{(outputs.Count == 1 ? string.Empty : "s")}, but Compile was given a GAN loss for output 0 and {gan.OutputLosses.Count} output loss{(gan.OutputLosses.Count == 1 ? string.Empty : "es")}: give one OutputLoss per extra output.");
+                $"The discriminator '{gan.Discriminator.Name}' has {outputs.Length} output{(outputs.Length == 1 ? string.Empty : "s")}, but Compile was given a GAN loss for output 0 and {gan.OutputLosses.Count} output loss{(gan.OutputLosses.Count == 1 ? string.Empty : "es")}: give one OutputLoss per extra output.");
     }
 
     /// <summary>Scores real and generated samples, in two discriminator calls or, with <see cref="GanTrainer.ScoreRealAndFakeTogether"/>, in one.</summary>
@@ -138,11 +141,11 @@ internal static class GanTrainStep
         fake = Augment(gan, fake);
         if (!gan.ScoreRealAndFakeTogether)
         {
-            var realOutputs = gan.DiscriminatorCall(real, realLabels, training: true);
+            var realOutputs = ToLossDtype(gan.DiscriminatorCall(real, realLabels, training: true));
             CheckOutputCount(gan, realOutputs);
-            return (realOutputs, gan.DiscriminatorCall(fake, fakeLabels, training: true));
+            return (realOutputs, ToLossDtype(gan.DiscriminatorCall(fake, fakeLabels, training: true)));
         }
-        var both = gan.DiscriminatorCall(torch.cat(new[] { real, fake }), realLabels is null || fakeLabels is null ? null : torch.cat(new[] { realLabels, fakeLabels }), training: true);
+        var both = ToLossDtype(gan.DiscriminatorCall(torch.cat(new[] { real, fake }), realLabels is null || fakeLabels is null ? null : torch.cat(new[] { realLabels, fakeLabels }), training: true));
         CheckOutputCount(gan, both);
         long n = real.shape[0];
         return (both.Select(o => o.narrow(0, 0, n)).ToArray(), both.Select(o => o.narrow(0, n, o.shape[0] - n)).ToArray());

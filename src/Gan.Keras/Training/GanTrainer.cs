@@ -117,7 +117,7 @@ public abstract class GanTrainer
     /// <summary>Gets or sets the differentiable augmentation of real and generated samples before the discriminator in training (Zhao et al. 2020), or null (the default). Gradient penalties see the samples unaugmented.</summary>
     public DiffAugment? Augmentation { get; set; }
 
-    /// <summary>Sets two separate optimizers and the GAN loss.</summary>
+    /// <summary>Sets two separate optimizers and the GAN loss; an optimizer of a network with a <c>mixed_float16</c> layer gets a <see cref="DynamicLossScale"/> unless it has one.</summary>
     public void Compile(Optimizer discriminatorOptimizer, Optimizer generatorOptimizer, GanLoss loss)
     {
         ArgumentNullException.ThrowIfNull(discriminatorOptimizer);
@@ -127,6 +127,9 @@ public abstract class GanTrainer
             throw new ArgumentException("Use two separate optimizers: Adam keeps per-variable state, and the two networks must not share one.", nameof(generatorOptimizer));
         (this.discriminatorOptimizer, this.generatorOptimizer, this.loss) = (discriminatorOptimizer, generatorOptimizer, loss);
         outputLosses = Array.Empty<OutputLoss>();
+        // mixed_float16: dynamic loss scaling, as Keras's compile wraps the optimizer in a LossScaleOptimizer.
+        MixedPrecision.ConfigureLossScale(Discriminator, discriminatorOptimizer);
+        MixedPrecision.ConfigureLossScale(Generator, generatorOptimizer);
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gan.Keras.Data;
 using Gan.Keras.Export;
+using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
 using Gan.Keras.Models.Presets;
@@ -51,7 +52,7 @@ public sealed record RunConfiguration
     /// <summary>Gets the device: <c>auto</c>, <c>cpu</c> or <c>cuda</c>.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>Gets the floating-point type to train in: <c>float32</c> or <c>float64</c>.</summary>
+    /// <summary>Gets the floating-point type to train in: <c>float32</c>, <c>float64</c>, or a mixed-precision dtype policy, <c>mixed_bfloat16</c> or <c>mixed_float16</c> (float32 variables; see <see cref="DtypePolicy"/>).</summary>
     public string Dtype { get; init; } = "float32";
 
     /// <summary>Gets the run folder, or null for <c>runs/&lt;data&gt;-&lt;time&gt;</c>. Not written to run.json (the file lives there).</summary>
@@ -76,7 +77,7 @@ public sealed record RunConfiguration
     public static IReadOnlyList<string> DeviceNames { get; } = new[] { "auto", "cpu", "cuda" };
 
     /// <summary>The floating-point types <see cref="Dtype"/> takes.</summary>
-    public static IReadOnlyList<string> DtypeNames { get; } = new[] { "float32", "float64" };
+    public static IReadOnlyList<string> DtypeNames { get; } = new[] { "float32", "float64", "mixed_bfloat16", "mixed_float16" };
 
     /// <summary>The settings a resumed run may change: the others define the run.</summary>
     public static IReadOnlyList<string> ResumableKeys { get; } = new[] { "epochs", "device", "keep", "out" };
@@ -253,13 +254,13 @@ public sealed record RunConfiguration
         };
     }
 
-    /// <summary>Resolves <see cref="Dtype"/>.</summary>
-    public torch.ScalarType ResolveDtype() => Dtype switch
-    {
-        "float32" => torch.float32,
-        "float64" => torch.float64,
-        _ => throw new RunConfigurationException("dtype", n => $"Unknown {n("dtype")} '{Dtype}'. Valid: {string.Join(", ", DtypeNames)}."),
-    };
+    /// <summary>Resolves <see cref="Dtype"/> to the dtype the models' variables and the batches are stored in (float32 for the mixed policies).</summary>
+    public torch.ScalarType ResolveDtype() => ResolvePolicy().VariableDtype;
+
+    /// <summary>Resolves <see cref="Dtype"/> to the dtype policy the models are built with.</summary>
+    public DtypePolicy ResolvePolicy() => DtypeNames.Contains(Dtype)
+        ? DtypePolicy.FromName(Dtype)
+        : throw new RunConfigurationException("dtype", n => $"Unknown {n("dtype")} '{Dtype}'. Valid: {string.Join(", ", DtypeNames)}.");
 
     /// <summary>Opens the training data, flat for MLP presets and NCHW for convolutional ones.</summary>
     /// <param name="download">Whether a missing file dataset is downloaded into the cache folder (checksum-verified).</param>
@@ -288,7 +289,10 @@ public sealed record RunConfiguration
         GanModel gan;
         try
         {
-            gan = ModelPresets.Create(model, sampleShape, Seed);
+            // Layers take the global policy when constructed; float64 runs are moved by GanModel.To (as before policies).
+            var policy = ResolvePolicy();
+            using (DtypePolicy.UseGlobal(policy.IsMixed ? policy : DtypePolicy.Float32))
+                gan = ModelPresets.Create(model, sampleShape, Seed);
         }
         catch (ArgumentException ex)
         {

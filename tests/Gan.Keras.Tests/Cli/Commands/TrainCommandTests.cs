@@ -136,4 +136,26 @@ public class TrainCommandTests
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("float16", wrong.Error);
     }
+    [Fact]
+    public void Train_MixedBfloat16_SavesThePolicy_KeepsFloat32Weights_AndResumes()
+    {
+        // Given a mixed_bfloat16 run of 1 epoch
+        string run = Path.Combine(TestPaths.NewTempFolder(), "run");
+        var (code, output, error) = CliRunner.Run("train", "--epochs", "1", "--batch-size", "1000", "--dtype", "mixed_bfloat16", "--out", run);
+        Assert.True(code == 0, error);
+        Assert.Contains("device cpu, mixed_bfloat16", output);
+
+        // When it is resumed for one more epoch, and resuming it as float32 is tried
+        var resumed = CliRunner.Run("train", "--resume", run, "--epochs", "1", "--quiet");
+        var wrong = CliRunner.Run("train", "--resume", run, "--epochs", "1", "--dtype", "float32");
+
+        // Then the weights are float32 and name the policy, run.json keeps it, and the other dtype is refused by name
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        var (weights, metadata) = SafeTensorsFile.Load(Path.Combine(run, "weights.safetensors"));
+        Assert.All(weights.Values, t => Assert.Equal(TorchSharp.torch.float32, t.dtype));
+        Assert.Equal("mixed_bfloat16", metadata["dtype"]);
+        Assert.Equal("mixed_bfloat16", JsonNode.Parse(File.ReadAllText(Path.Combine(run, "run.json")))!["dtype"]!.GetValue<string>());
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("--dtype float32 differs from the run being resumed (dtype mixed_bfloat16", wrong.Error);
+    }
 }

@@ -230,6 +230,41 @@ public class OnnxExporterTests
         Assert.True((gan.GenerateFrom(z) - onnx.Run(z)).abs().max().item<float>() <= Tolerance);
     }
 
+    [Fact]
+    public void MixedPrecisionModel_ExportsFloat32Weights_MatchingTheFloat32Computation()
+    {
+        // Given the 28×28 DCGAN built under mixed_bfloat16, with moved batch-normalisation statistics
+        RandomSeed.Set(11);
+        GanModel gan;
+        using (DtypePolicy.UseGlobal(DtypePolicy.MixedBFloat16)) gan = ModelPresets.Create("dcgan", new long[] { 1, 28, 28 }, seed: 11);
+        using var owner = gan;
+        PerturbNormalization(gan.Generator);
+        var graph = global::Onnx.ModelProto.Parser.ParseFrom(OnnxExporter.ExportGeneratorToBytes(gan));
+        using var onnx = new OnnxRunner(OnnxExporter.ExportGeneratorToBytes(gan));
+        using var scope = torch.NewDisposeScope();
+        var z = torch.randn(new long[] { 8, gan.LatentDim }, generator: new torch.Generator(5));
+
+        // When the graph runs beside the model's bfloat16 computation and the same weights in float32
+        var actual = onnx.Run(z);
+        var mixed = gan.GenerateFrom(z);
+        var float32 = Float32Copy(gan).GenerateFrom(z);
+
+        // Then every weight in the file is float32 and the graph computes in float32, not in bfloat16
+        Assert.All(graph.Graph.Initializer.Where(i => i.DataType is (int)global::Onnx.TensorProto.Types.DataType.Float or (int)global::Onnx.TensorProto.Types.DataType.Bfloat16 or (int)global::Onnx.TensorProto.Types.DataType.Float16),
+            i => Assert.Equal((int)global::Onnx.TensorProto.Types.DataType.Float, i.DataType));
+        Assert.Equal(torch.ScalarType.Float32, actual.dtype);
+        Assert.True((float32 - actual).abs().max().item<float>() <= Tolerance);
+        Assert.True((mixed - actual).abs().max().item<float>() > Tolerance, "the mixed model did not compute in bfloat16");
+    }
+
+    /// <summary>A float32 copy of a GAN's preset with its weights (the 28×28 DCGAN).</summary>
+    private static GanModel Float32Copy(GanModel gan)
+    {
+        var copy = ModelPresets.Create("dcgan", new long[] { 1, 28, 28 }, seed: 11);
+        copy.AssignWeights(gan.WeightTensors(), "the mixed model");
+        return copy;
+    }
+
     /// <summary>Gives batch-normalisation layers moving statistics, scales and offsets far from their initial 0/1, by weight name.</summary>
     internal static void PerturbNormalization(Model generator)
     {

@@ -97,6 +97,22 @@ public class RunConfigurationTests
     }
 
     [Fact]
+    public void CreateGan_BuildsEveryLayerUnderTheMixedPolicy_WithFloat32Storage()
+    {
+        // Given a mixed_float16 run of the 28×28 DCGAN
+        var configuration = new RunConfiguration { Data = "mnist", Model = "dcgan", Dtype = "mixed_float16" };
+
+        // When its GAN is built
+        using var gan = configuration.CreateGan(new long[] { 1, 28, 28 });
+
+        // Then every layer computes in float16, the run stores float32, the optimizers scale the loss, and the global policy is back to float32
+        Assert.All(gan.Generator.Layers.Concat(gan.Discriminator.Layers), l => Assert.Equal(Gan.Keras.Layers.DtypePolicy.MixedFloat16, l.DtypePolicy));
+        Assert.Equal(TorchSharp.torch.ScalarType.Float32, configuration.ResolveDtype());
+        Assert.NotNull(gan.DiscriminatorOptimizer.LossScale);
+        Assert.Equal(Gan.Keras.Layers.DtypePolicy.Float32, Gan.Keras.Layers.DtypePolicy.Global);
+    }
+
+    [Fact]
     public void Parse_RefusesAKeyGivenTwice_AsARunConfigurationError()
     {
         var error = Assert.Throws<RunConfigurationException>(() => RunConfiguration.Parse("{\"epochs\": 3, \"epochs\": 4}", "twice.json"));
