@@ -25,7 +25,10 @@ public class CheckpointManagerFuzzTests(ITestOutputHelper output)
         using (var gan = TinyGan.Create())
         using (var checkpoint = TrainingCheckpoint.Capture(gan, 1, 8))
             manager.Save(checkpoint);
-        byte[] valid = File.ReadAllBytes(manager.ManifestPath);
+        // The manifest records when it was saved; a fixed time keeps the mutations, and so the counts, the same every run.
+        byte[] valid = Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(manager.ManifestPath),
+            "\"saved_utc\":\\s*\"[^\"]*\"", "\"saved_utc\": \"2026-01-01T00:00:00.0000000+00:00\""));
+        File.WriteAllBytes(manager.ManifestPath, valid);
         long checkpointBytes = manager.Latest!.Bytes;
         var target = new FuzzTarget("checkpoint manifest", manager.ManifestPath, valid, Generate, bytes =>
         {
@@ -44,7 +47,7 @@ public class CheckpointManagerFuzzTests(ITestOutputHelper output)
 
         // Then every one loaded or was refused with InvalidDataException naming the manifest
         output.WriteLine(report.ToString());
-        report.AssertCounts(rejected: 9_317, accepted: 683);
+        report.AssertCounts(rejected: 9_316, accepted: 684);
 
         Mutation Generate(Mutator m) =>
             m.Random.Next(5) < 3 ? new JsonMutator(m.Random, Dictionary).Mutate(Encoding.UTF8.GetString(valid)) : m.Mutate(valid);
