@@ -11,7 +11,7 @@ namespace Gan.Keras.Layers;
 /// <remarks>Output sizes are Keras's: <c>floor((h − k) / s) + 1</c> for <c>"valid"</c> (the default), <c>ceil(h / s)</c>
 /// for <c>"same"</c>, whose padding is TensorFlow's (the smaller half on top/left) and is left out of the mean: a window
 /// at the edge averages only the pixels it covers (ONNX's <c>count_include_pad = 0</c>).</remarks>
-public sealed class AveragePooling2D : Layer
+public sealed class AveragePooling2D : Pooling2D
 {
     /// <summary>Initializes a new instance of the <see cref="AveragePooling2D"/> class with square windows.</summary>
     /// <param name="poolSize">Window height and width; positive; Keras's 2 by default.</param>
@@ -28,88 +28,31 @@ public sealed class AveragePooling2D : Layer
     /// <param name="strides">Steps (height, width); null for the pool size.</param>
     /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
     /// <param name="name">Layer name.</param>
-    public AveragePooling2D((int Height, int Width) poolSize, (int Height, int Width)? strides = null, string padding = "valid", string? name = null) : base(name)
+    public AveragePooling2D((int Height, int Width) poolSize, (int Height, int Width)? strides = null, string padding = "valid", string? name = null)
+        : base(poolSize, strides, padding, name)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(poolSize.Height, nameof(poolSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(poolSize.Width, nameof(poolSize));
-        var s = strides ?? poolSize;
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(s.Height, nameof(strides));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(s.Width, nameof(strides));
-        PoolSize = poolSize;
-        Strides = s;
-        Padding = ConvArithmetic.Padding(padding, nameof(padding));
-    }
-
-    /// <summary>Gets the window (height, width).</summary>
-    public (int Height, int Width) PoolSize { get; }
-
-    /// <summary>Gets the steps between windows (height, width).</summary>
-    public (int Height, int Width) Strides { get; }
-
-    /// <summary>Gets the padding, <c>"valid"</c> or <c>"same"</c>.</summary>
-    public string Padding { get; }
-
-    /// <inheritdoc />
-    public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape)
-    {
-        ArgumentNullException.ThrowIfNull(inputShape);
-        ValidateInputShape(inputShape);
-        return new[]
-        {
-            inputShape[0],
-            ConvArithmetic.ConvOutputLength(inputShape[1], PoolSize.Height, Strides.Height, Padding),
-            ConvArithmetic.ConvOutputLength(inputShape[2], PoolSize.Width, Strides.Width, Padding),
-        };
     }
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new AveragePooling2DConfig(PoolSize, Strides, Padding, ConfigName);
 
     /// <inheritdoc />
-    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
-    {
-        ArgumentNullException.ThrowIfNull(onnx);
-        var (top, bottom, left, right) = Pads(InputShape![1], InputShape[2]);
-        // count_include_pad = 0: padded positions are left out of the mean, as TensorFlow's "same" does.
-        return onnx.AddNode("AveragePool", [input],
-            OnnxAttribute.Ints("kernel_shape", PoolSize.Height, PoolSize.Width),
-            OnnxAttribute.Ints("strides", Strides.Height, Strides.Width),
-            OnnxAttribute.Ints("pads", top, left, bottom, right),
-            OnnxAttribute.Int("count_include_pad", 0));
-    }
+    private protected override string OnnxOperator => "AveragePool";
 
     /// <inheritdoc />
-    protected override void ValidateInputShape(IReadOnlyList<long> inputShape)
-    {
-        ImageInputs.Require(this, inputShape);
-        if (Padding == "valid" && (inputShape[1] < PoolSize.Height || inputShape[2] < PoolSize.Width))
-            throw new IncompatibleInputException(
-                $"Layer '{DisplayName}' (AveragePooling2D) has a {PoolSize.Height}x{PoolSize.Width} window with padding \"valid\", larger than its {inputShape[1]}x{inputShape[2]} input {Shapes.FormatWithBatch(inputShape)}. Use padding: \"same\" or a smaller pool size.",
-                new long[] { -1, PoolSize.Height, PoolSize.Width }, inputShape);
-    }
+    /// <remarks>count_include_pad = 0: padded positions are left out of the mean, as TensorFlow's "same" does.</remarks>
+    private protected override OnnxAttribute[] OnnxExtraAttributes => new[] { OnnxAttribute.Int("count_include_pad", 0) };
 
     /// <inheritdoc />
-    protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)
+    private protected override torch.Tensor Pool(torch.Tensor inputs, long[] kernel, long[] strides, long[] pads)
     {
-        var (top, bottom, left, right) = Pads(inputs.shape[2], inputs.shape[3]);
-        var kernel = new long[] { PoolSize.Height, PoolSize.Width };
-        var strides = new long[] { Strides.Height, Strides.Width };
-        if (top + bottom + left + right == 0) return torch.nn.functional.avg_pool2d(inputs, kernel, strides);
+        if (pads.All(p => p == 0)) return torch.nn.functional.avg_pool2d(inputs, kernel, strides);
         // The mean of the covered pixels only: the zero-padded mean divided by the fraction of each window inside the image.
         using var scope = torch.NewDisposeScope();
-        var pads = new[] { left, right, top, bottom };
         var sums = torch.nn.functional.avg_pool2d(torch.nn.functional.pad(inputs, pads), kernel, strides);
         using var ones = torch.ones(new[] { 1L, 1L, inputs.shape[2], inputs.shape[3] }, inputs.dtype, inputs.device);
         var inside = torch.nn.functional.avg_pool2d(torch.nn.functional.pad(ones, pads), kernel, strides);
         return (sums / inside).MoveToOuterDisposeScope();
-    }
-
-    private (long Top, long Bottom, long Left, long Right) Pads(long height, long width)
-    {
-        if (Padding == "valid") return (0, 0, 0, 0);
-        var (top, bottom) = ConvArithmetic.SamePadding(height, PoolSize.Height, Strides.Height);
-        var (left, right) = ConvArithmetic.SamePadding(width, PoolSize.Width, Strides.Width);
-        return (top, bottom, left, right);
     }
 }
 

@@ -10,7 +10,7 @@ namespace Gan.Keras.Layers;
 /// </summary>
 /// <remarks>Output sizes are Keras's: <c>floor((h − k) / s) + 1</c> for <c>"valid"</c> (the default), <c>ceil(h / s)</c>
 /// for <c>"same"</c>, whose padding is TensorFlow's (the smaller half on top/left) and never wins the maximum.</remarks>
-public sealed class MaxPooling2D : Layer
+public sealed class MaxPooling2D : Pooling2D
 {
     /// <summary>Initializes a new instance of the <see cref="MaxPooling2D"/> class with square windows.</summary>
     /// <param name="poolSize">Window height and width; positive; Keras's 2 by default.</param>
@@ -27,83 +27,24 @@ public sealed class MaxPooling2D : Layer
     /// <param name="strides">Steps (height, width); null for the pool size.</param>
     /// <param name="padding"><c>"valid"</c> or <c>"same"</c>.</param>
     /// <param name="name">Layer name.</param>
-    public MaxPooling2D((int Height, int Width) poolSize, (int Height, int Width)? strides = null, string padding = "valid", string? name = null) : base(name)
+    public MaxPooling2D((int Height, int Width) poolSize, (int Height, int Width)? strides = null, string padding = "valid", string? name = null)
+        : base(poolSize, strides, padding, name)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(poolSize.Height, nameof(poolSize));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(poolSize.Width, nameof(poolSize));
-        var s = strides ?? poolSize;
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(s.Height, nameof(strides));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(s.Width, nameof(strides));
-        PoolSize = poolSize;
-        Strides = s;
-        Padding = ConvArithmetic.Padding(padding, nameof(padding));
-    }
-
-    /// <summary>Gets the window (height, width).</summary>
-    public (int Height, int Width) PoolSize { get; }
-
-    /// <summary>Gets the steps between windows (height, width).</summary>
-    public (int Height, int Width) Strides { get; }
-
-    /// <summary>Gets the padding, <c>"valid"</c> or <c>"same"</c>.</summary>
-    public string Padding { get; }
-
-    /// <inheritdoc />
-    public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape)
-    {
-        ArgumentNullException.ThrowIfNull(inputShape);
-        ValidateInputShape(inputShape);
-        return new[]
-        {
-            inputShape[0],
-            ConvArithmetic.ConvOutputLength(inputShape[1], PoolSize.Height, Strides.Height, Padding),
-            ConvArithmetic.ConvOutputLength(inputShape[2], PoolSize.Width, Strides.Width, Padding),
-        };
     }
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => new MaxPooling2DConfig(PoolSize, Strides, Padding, ConfigName);
 
     /// <inheritdoc />
-    protected internal override string ExportOnnx(OnnxExportContext onnx, string input)
-    {
-        ArgumentNullException.ThrowIfNull(onnx);
-        var (top, bottom, left, right) = Pads(InputShape![1], InputShape[2]);
-        // ONNX's MaxPool ignores padded positions, as TensorFlow's "same" does.
-        return onnx.AddNode("MaxPool", [input],
-            OnnxAttribute.Ints("kernel_shape", PoolSize.Height, PoolSize.Width),
-            OnnxAttribute.Ints("strides", Strides.Height, Strides.Width),
-            OnnxAttribute.Ints("pads", top, left, bottom, right));
-    }
+    private protected override string OnnxOperator => "MaxPool";
 
     /// <inheritdoc />
-    protected override void ValidateInputShape(IReadOnlyList<long> inputShape)
+    private protected override torch.Tensor Pool(torch.Tensor inputs, long[] kernel, long[] strides, long[] pads)
     {
-        ImageInputs.Require(this, inputShape);
-        if (Padding == "valid" && (inputShape[1] < PoolSize.Height || inputShape[2] < PoolSize.Width))
-            throw new IncompatibleInputException(
-                $"Layer '{DisplayName}' (MaxPooling2D) has a {PoolSize.Height}x{PoolSize.Width} window with padding \"valid\", larger than its {inputShape[1]}x{inputShape[2]} input {Shapes.FormatWithBatch(inputShape)}. Use padding: \"same\" or a smaller pool size.",
-                new long[] { -1, PoolSize.Height, PoolSize.Width }, inputShape);
-    }
-
-    /// <inheritdoc />
-    protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)
-    {
-        var (top, bottom, left, right) = Pads(inputs.shape[2], inputs.shape[3]);
-        var kernel = new long[] { PoolSize.Height, PoolSize.Width };
-        var strides = new long[] { Strides.Height, Strides.Width };
-        if (top + bottom + left + right == 0) return torch.nn.functional.max_pool2d(inputs, kernel, strides);
+        if (pads.All(p => p == 0)) return torch.nn.functional.max_pool2d(inputs, kernel, strides);
         // −∞ padding: a padded position never is the maximum, as TensorFlow's "same" pooling ignores it.
-        using var padded = torch.nn.functional.pad(inputs, new[] { left, right, top, bottom }, value: double.NegativeInfinity);
+        using var padded = torch.nn.functional.pad(inputs, pads, value: double.NegativeInfinity);
         return torch.nn.functional.max_pool2d(padded, kernel, strides);
-    }
-
-    private (long Top, long Bottom, long Left, long Right) Pads(long height, long width)
-    {
-        if (Padding == "valid") return (0, 0, 0, 0);
-        var (top, bottom) = ConvArithmetic.SamePadding(height, PoolSize.Height, Strides.Height);
-        var (left, right) = ConvArithmetic.SamePadding(width, PoolSize.Width, Strides.Width);
-        return (top, bottom, left, right);
     }
 }
 
