@@ -31,6 +31,8 @@ public class Functional : Model
     private readonly KerasTensor[] inputs;
     private readonly KerasTensor[] outputs;
     private readonly Node[] nodes;
+    // How many layer calls read each tensor: fixed by the graph, so counted once, not at every call.
+    private readonly Dictionary<KerasTensor, int> readers = new();
 
     /// <summary>Initializes a new instance of the <see cref="Functional"/> class with one input and one output.</summary>
     public Functional(KerasTensor input, KerasTensor output, string? name = null)
@@ -68,6 +70,8 @@ public class Functional : Model
         this.inputs = inputs.ToArray();
         this.outputs = outputs.ToArray();
         nodes = SortNodes(this.inputs, this.outputs, Name);
+        foreach (var node in nodes)
+            foreach (var t in node.Inputs.Distinct()) readers[t] = readers.GetValueOrDefault(t) + 1;
         RegisterLayers();
         Build(this.inputs.Select(t => t.Shape).ToArray());
     }
@@ -106,9 +110,7 @@ public class Functional : Model
     {
         EnsureBuiltFor(inputs);
         var values = new Dictionary<KerasTensor, torch.Tensor>();
-        var uses = new Dictionary<KerasTensor, int>();
-        foreach (var node in nodes)
-            foreach (var t in node.Inputs) uses[t] = uses.GetValueOrDefault(t) + 1;
+        var uses = new Dictionary<KerasTensor, int>(readers);
         for (int i = 0; i < this.inputs.Length; i++) values[this.inputs[i]] = inputs[i];
         foreach (var node in nodes.Where(n => n.Layer is not InputLayer))
         {
