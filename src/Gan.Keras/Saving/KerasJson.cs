@@ -45,9 +45,18 @@ internal static class KerasJson
     public static Layer Deserialize(JsonNode? node)
     {
         var reader = new Reader();
-        var layer = reader.Layer(node, "the model");
-        reader.ApplyTrainable(layer);
-        return layer;
+        try
+        {
+            var layer = reader.Layer(node, "the model");
+            reader.ApplyTrainable(layer);
+            return layer;
+        }
+        catch
+        {
+            // Layers made before the failure hold weights: release them now, not at garbage collection.
+            foreach (var made in reader.Created.AsEnumerable().Reverse()) made.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The Keras name of an element type (<c>float32</c>, <c>int64</c>).</summary>
@@ -197,6 +206,9 @@ internal static class KerasJson
     {
         private readonly Dictionary<Layer, bool> trainable = new(ReferenceEqualityComparer.Instance);
 
+        /// <summary>Gets every layer and model made so far, in order.</summary>
+        public List<Layer> Created { get; } = new();
+
         public Layer Layer(JsonNode? node, string where)
         {
             var obj = node as JsonObject ?? throw new InvalidDataException($"{where} is not a JSON object");
@@ -257,6 +269,7 @@ internal static class KerasJson
             }
             if (inputShape is null && obj["build_config"]?["input_shape"] is { } built) inputShape = Shape(built, "'build_config' 'input_shape'");
             var model = new Sequential(layers, name: name);
+            Created.Add(model);
             if (policy is not null) model.DtypePolicy = policy;
             if (inputShape is not null) model.Build(inputShape);
             return model;
@@ -308,21 +321,29 @@ internal static class KerasJson
             // The model takes the global policy when constructed, and is built at once: its saved policy is made global meanwhile.
             var previous = DtypePolicy.Global;
             if (policy is not null) DtypePolicy.Global = policy;
-            try { return new Functional(modelInputs, modelOutputs, name); }
+            try
+            {
+                var model = new Functional(modelInputs, modelOutputs, name);
+                Created.Add(model);
+                return model;
+            }
             finally { DtypePolicy.Global = previous; }
         }
 
-        private static InputLayer ReadInput(JsonObject config, string name)
+        private InputLayer ReadInput(JsonObject config, string name)
         {
             var shape = Shape(config["batch_shape"] ?? config["shape"], "'batch_shape'");
-            var dtype = config["dtype"] is JsonValue d ? ParseDType(String(config, "dtype", "InputLayer")) : torch.ScalarType.Float32;
-            return new InputLayer(shape, dtype, name);
+            var dtype = config["dtype"] is JsonValue ? ParseDType(String(config, "dtype", "InputLayer")) : torch.ScalarType.Float32;
+            var input = new InputLayer(shape, dtype, name);
+            Created.Add(input);
+            return input;
         }
 
-        private static Layer ReadLeaf(JsonObject config, string className, string? registeredName, DtypePolicy? policy)
+        private Layer ReadLeaf(JsonObject config, string className, string? registeredName, DtypePolicy? policy)
         {
             var layerConfig = ReadConfig(config, className, registeredName);
             var layer = layerConfig.CreateLayer();
+            Created.Add(layer);
             if (policy is not null) layer.DtypePolicy = policy;
             return layer;
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gan.Keras.Internal;
+using Gan.Keras.Layers;
 using Gan.Keras.Models;
 using TorchSharp;
 
@@ -32,7 +33,7 @@ internal static class ModelFile
         try
         {
             CheckFormat(metadata, path, Format);
-            var model = Rebuild(config, path);
+            var model = Rebuild(config, path, weights);
             try
             {
                 AssignWeights(model, weights, string.Empty, path);
@@ -75,17 +76,26 @@ internal static class ModelFile
 
     /// <summary>Creates the model a <see cref="KerasJson"/> object describes, with fresh weights.</summary>
     /// <exception cref="InvalidDataException">The object cannot be rebuilt; the message names the file, the layer and the key.</exception>
-    public static Model Rebuild(JsonNode? config, string path)
+    /// <param name="config">The model's Keras object.</param>
+    /// <param name="path">The file, for errors.</param>
+    /// <param name="weights">The saved weights: the rebuilt layers may not create more values than they hold.</param>
+    public static Model Rebuild(JsonNode? config, string path, IReadOnlyDictionary<string, torch.Tensor> weights)
     {
+        using var budget = WeightBudget.Limit(weights.Values.Sum(t => t.numel()));
+        // Initializers' temporaries die with this scope; the weights themselves are detached from it (Layer.AddWeight).
+        using var scope = torch.NewDisposeScope();
+        Layer layer;
         try
         {
-            return KerasJson.Deserialize(config) as Model
-                ?? throw new InvalidDataException($"'{path}': the saved architecture is a single layer, not a model.");
+            layer = KerasJson.Deserialize(config);
         }
-        catch (SavedLayerException ex)
+        catch (Exception ex) when (ex is SavedLayerException or InvalidDataException)
         {
             throw new InvalidDataException($"'{path}': cannot rebuild {KerasArchive.OneLine(ex.Message)}.", ex);
         }
+        if (layer is Model model) return model;
+        layer.Dispose();
+        throw new InvalidDataException($"'{path}': the saved architecture is a single layer ({layer.GetType().Name}), not a model.");
     }
 
     /// <summary>CPU copies of the model's weights and buffers by state-dict name, after <paramref name="prefix"/>; the caller disposes them.</summary>
@@ -116,6 +126,7 @@ internal static class ModelFile
         if (problems.Count > 0)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                 $"'{path}': the saved weights do not match the saved architecture ({problems.Count} mismatches): {string.Join("; ", problems)}."));
+        using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         foreach (var (name, tensor) in live) tensor.copy_(tensors[prefix + name]);
     }

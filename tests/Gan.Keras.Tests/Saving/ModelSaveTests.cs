@@ -231,15 +231,29 @@ public class ModelSaveTests
     [Fact]
     public void Load_RefusesWeightsThatDoNotFitTheArchitecture()
     {
-        // Given a saved Dense(3) whose config was edited to Dense(5)
+        // Given a saved Dense(3) whose config was edited to Dense(2)
         using var model = new Sequential(new Layer[] { new Dense(3, name: "d") }, inputShape: [2]);
         string path = Path.Combine(TestPaths.NewTempFolder(), "resized.keras");
         model.Save(path);
-        EditConfig(path, json => json.Replace("\"units\": 3", "\"units\": 5", StringComparison.Ordinal));
+        EditConfig(path, json => json.Replace("\"units\": 3", "\"units\": 2", StringComparison.Ordinal));
 
         // When / Then every mismatch is listed on one line
         var error = Assert.Throws<InvalidDataException>(() => Model.Load(path));
-        Assert.Equal($"'{path}': the saved weights do not match the saved architecture (2 mismatches): 'd.kernel': saved [2, 3], model has [2, 5]; 'd.bias': saved [3], model has [5].", error.Message);
+        Assert.Equal($"'{path}': the saved weights do not match the saved architecture (2 mismatches): 'd.kernel': saved [2, 3], model has [2, 2]; 'd.bias': saved [3], model has [2].", error.Message);
+    }
+
+    [Fact]
+    public void Load_RefusesAConfigAskingForMoreWeightsThanTheFileSaves_BeforeAllocatingThem()
+    {
+        // Given a saved Dense(3) whose config was edited to 2,147,483,647 units (8 GiB of kernel)
+        using var model = new Sequential(new Layer[] { new Dense(3, name: "d") }, inputShape: [2]);
+        string path = Path.Combine(TestPaths.NewTempFolder(), "huge.keras");
+        model.Save(path);
+        EditConfig(path, json => json.Replace("\"units\": 3", "\"units\": 2147483647", StringComparison.Ordinal));
+
+        // When / Then it is refused by the weight budget, not by running out of memory
+        var error = Assert.Throws<InvalidDataException>(() => Model.Load(path));
+        Assert.Equal($"'{path}': cannot rebuild layer 'sequential' (Sequential): layer 'd' (Dense) would create weight 'kernel' [2, 2147483647], more values than the 9 the file saves: its configuration does not fit its weights.", error.Message);
     }
 
     [Fact]
