@@ -10,7 +10,7 @@ namespace Gan.Keras.Saving;
 /// <summary>
 /// <see cref="Model.Save"/> and <see cref="Model.Load"/>: a model's architecture (<see cref="KerasJson"/>), weights
 /// (by state-dict name) and metadata in one <see cref="KerasArchive"/>. The pieces are shared with
-/// <c>GanModel.Save</c>, whose file holds two models.
+/// <see cref="GanModel.Save"/>, whose file holds two models.
 /// </summary>
 internal static class ModelFile
 {
