@@ -86,7 +86,11 @@ internal static class GanFile
 
     /// <summary>Creates the GAN a config object describes and restores its tensors.</summary>
     /// <exception cref="InvalidDataException">The config or the tensors are not valid; the message names the file.</exception>
-    public static GanModel Create(JsonObject file, IReadOnlyDictionary<string, torch.Tensor> tensors, string path)
+    /// <param name="file">The config object.</param>
+    /// <param name="tensors">The saved tensors (<see cref="TrainingState"/>'s names).</param>
+    /// <param name="path">The file, for errors.</param>
+    /// <param name="restore">Which parts to restore, of those saved (all by default).</param>
+    public static GanModel Create(JsonObject file, IReadOnlyDictionary<string, torch.Tensor> tensors, string path, TrainingStateParts restore = TrainingStateParts.All)
     {
         Model? generator = null, discriminator = null;
         GanModel? gan = null;
@@ -112,7 +116,7 @@ internal static class GanFile
             else if (config["compile_config"] is not null) throw new InvalidDataException("its 'compile_config' is not an object");
             var parts = TrainingStateParts.Weights | (gan.IsCompiled ? TrainingStateParts.Optimizers : TrainingStateParts.None)
                 | (tensors.ContainsKey("rng.model") ? TrainingStateParts.Random : TrainingStateParts.None);
-            TrainingState.Restore(gan, tensors, parts, path);
+            TrainingState.Restore(gan, tensors, parts & (restore | TrainingStateParts.Weights), path);
             return gan;
         }
         catch (Exception ex) when (ex is InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
