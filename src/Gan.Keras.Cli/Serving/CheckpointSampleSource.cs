@@ -33,7 +33,7 @@ internal sealed class CheckpointSampleSource : ISampleSource
         ArgumentNullException.ThrowIfNull(run);
         string data = run.Configuration is { } configuration ? $", data {configuration.Data}" : string.Empty;
         string description = string.Create(CultureInfo.InvariantCulture,
-            $"{DisplayPath.Of(run.File)} ({run.EpochNote}model {run.ModelName}{data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
+            $"{DisplayPath.Of(run.File)} ({(run.Saved.Epoch is { } epoch ? $"epoch {epoch}, " : string.Empty)}model {run.ModelName}{data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
         return new CheckpointSampleSource(run.Gan, description, run.Configuration?.TrueModes(), run);
     }
 

@@ -25,8 +25,6 @@ internal static class GanFile
     /// <summary>Saves <paramref name="gan"/> to <paramref name="path"/>.</summary>
     public static void Save(GanModel gan, string path)
     {
-        if (gan.GetType() != typeof(GanModel))
-            throw new NotSupportedException($"A {gan.GetType().Name} cannot be saved whole: it is a subclass of GanModel, whose overrides are C# code a file cannot hold. Save its networks (Model.Save) or its weights (SaveWeights).");
         var config = Describe(gan);
         var parts = TrainingStateParts.Weights | TrainingStateParts.Random | (gan.IsCompiled ? TrainingStateParts.Optimizers : TrainingStateParts.None);
         var tensors = TrainingState.Capture(gan, parts);
@@ -50,8 +48,11 @@ internal static class GanFile
     }
 
     /// <summary>The GAN's config object: <c>{"module", "class_name": "GanModel", "config": {...}}</c>.</summary>
+    /// <exception cref="NotSupportedException">The GAN is a subclass of <see cref="GanModel"/>, or a part cannot be described.</exception>
     public static JsonObject Describe(GanModel gan)
     {
+        if (gan.GetType() != typeof(GanModel))
+            throw new NotSupportedException($"A {gan.GetType().Name} cannot be saved whole: it is a subclass of GanModel, whose overrides are C# code a file cannot hold. Save its networks (Model.Save) or its weights (SaveWeights).");
         var config = new JsonObject
         {
             ["generator"] = KerasJson.Serialize(gan.Generator),

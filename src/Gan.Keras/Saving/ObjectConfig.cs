@@ -32,7 +32,7 @@ internal static class ObjectConfig
         var written = WriteObject(value, what);
         object? back;
         try { back = Read(written, what); }
-        catch (InvalidDataException ex) { throw new NotSupportedException($"{what} ({value.GetType().Name}) cannot be saved: it would not read back ({ex.Message})", ex); }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or InvalidOperationException) { throw new NotSupportedException($"{what} ({value.GetType().Name}) cannot be saved: it would not read back ({ex.Message})", ex); }
         if (back is null || WriteObject(back, what).ToJsonString() != written.ToJsonString())
             throw new NotSupportedException($"{what} ({value.GetType().Name}) cannot be saved: its settings do not all read back the same from its constructor and properties");
         return written;
@@ -121,7 +121,9 @@ internal static class ObjectConfig
             if (type == typeof(int) || type == typeof(long) || type == typeof(double))
             {
                 if (node.GetValueKind() != JsonValueKind.Number) throw new InvalidDataException($"{what} is not a number");
-                return type == typeof(int) ? node.GetValue<int>() : type == typeof(long) ? node.GetValue<long>() : node.GetValue<double>();
+                if (type == typeof(int)) return node.GetValue<int>();
+                if (type == typeof(long)) return node.GetValue<long>();
+                return node.GetValue<double>();
             }
             if (type == typeof(string)) return node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw new InvalidDataException($"{what} is not a string");
             if (type.IsEnum)

@@ -40,7 +40,10 @@ internal static class OutputRange
                 while (RangeKeeping.Contains(tensor.Layer.GetType()) && tensor.Node.Inputs.Count == 1) tensor = tensor.Node.Inputs[0];
                 return tensor.Layer is InputLayer ? null : Last(tensor.Layer, depth + 1);
             default:
-                string? activation = layer.GetConfig().GetType().GetProperty("Activation")?.GetValue(layer.GetConfig()) as string;
+                LayerConfig config;
+                try { config = layer.GetConfig(); }
+                catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException) { return null; }
+                string? activation = config.GetType().GetProperty("Activation")?.GetValue(config) as string;
                 return activation switch
                 {
                     "tanh" => (-1, 1),

@@ -183,8 +183,10 @@ public sealed class TrainingCheckpoint : IDisposable
     internal static IReadOnlyDictionary<string, string>? WithArchitecture(GanModel gan, IReadOnlyDictionary<string, string>? metadata)
     {
         string architecture;
+        // A GAN that cannot be described (a subclass, a custom layer without a registered configuration) still trains and
+        // checkpoints; its checkpoints are opened by code that builds it, as before.
         try { architecture = Saving.GanFile.Describe(gan).ToJsonString(); }
-        catch (NotSupportedException) { return metadata; }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException or InvalidOperationException) { return metadata; }
         var result = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [ArchitectureKey] = architecture };
         return result;
     }

@@ -92,7 +92,11 @@ public sealed class SavedGan : IDisposable
         string file = Path.Combine(checkpointFolder, entry.File);
         using var checkpoint = manager.Load(entry);
         if (checkpoint.HasArchitecture)
-            return new SavedGan(checkpoint.CreateGan(parts), inRun ? TryConfiguration(parent) : null, folder, file, entry.Epoch, verified: true);
+        {
+            // The run wrote its run.json: a corrupt one is refused (InvalidDataException), even though the checkpoint does not need it.
+            var configuration = inRun ? new RunFolder(parent).LoadConfiguration() : null;
+            return new SavedGan(checkpoint.CreateGan(parts), configuration, folder, file, entry.Epoch, verified: true);
+        }
         if (!inRun)
             throw new InvalidDataException($"'{file}' records no architecture (it was written by an older version, or by a GAN whose networks cannot be saved), and there is no {RunFolder.ConfigurationFileName} beside its folder to rebuild a preset from.");
         var run = new RunFolder(parent);
