@@ -94,11 +94,12 @@ internal sealed class TrainingRun
             throw new UsageException($"'{directory}' has no checkpoint yet ('{manager.ManifestPath}' is missing): the run stopped before its first checkpoint was written. Start it again: gan train --out {directory} with the same settings.");
         RandomSeed.Set(options.Seed);
         using var data = OpenData(options);
-        using var gan = options.CreateGan(data.ElementShape);
-        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(IntraOpThreads.For(gan)));
-        gan.To(device, dtype);
         // Restored by the loop through the one resume path (ITrainingContext.Resume), as BackupAndRestore does.
         using var checkpoint = manager.LoadLatest();
+        // The architecture the checkpoint records, when it records one: the GAN that trained, whatever built it.
+        using var gan = checkpoint.HasArchitecture ? checkpoint.CreateGan() : options.CreateGan(data.ElementShape);
+        using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(IntraOpThreads.For(gan)));
+        gan.To(device, dtype);
         int start = checkpoint.Epoch;
         int target = moreEpochs is int more ? start + more : saved.Epochs;
         if (start >= target)

@@ -29,13 +29,24 @@ internal static class ObjectConfig
     public static JsonNode? Write(object? value, string what)
     {
         if (value is null) return null;
-        var written = WriteObject(value, what);
-        object? back;
-        try { back = Read(written, what); }
-        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or InvalidOperationException) { throw new NotSupportedException($"{what} ({value.GetType().Name}) cannot be saved: it would not read back ({ex.Message})", ex); }
-        if (back is null || WriteObject(back, what).ToJsonString() != written.ToJsonString())
-            throw new NotSupportedException($"{what} ({value.GetType().Name}) cannot be saved: its settings do not all read back the same from its constructor and properties");
-        return written;
+        var type = value.GetType();
+        // Each constructor whose parameters are all properties, the most informative first: the first that rebuilds the
+        // object with every setting equal (private ones too: NonSaturatingLoss remembers which constructor made it) wins.
+        string? problem = null;
+        foreach (var constructor in Writable(type))
+        {
+            var written = WriteObject(value, what, constructor);
+            object? back;
+            try { back = Read(written, what); }
+            catch (Exception ex) when (ex is InvalidDataException or ArgumentException or InvalidOperationException)
+            {
+                problem = ex.Message;
+                continue;
+            }
+            if (back is not null && WriteObject(back, what, constructor).ToJsonString() == written.ToJsonString() && SameSettings(value, back)) return written;
+            problem = "its settings do not all read back the same from its constructor and properties";
+        }
+        throw new NotSupportedException($"{what} ({type.Name}) cannot be saved: {problem ?? "no public constructor takes only its properties"}");
     }
 
     /// <summary>Creates the object <see cref="Write"/> wrote; null for JSON null.</summary>
@@ -78,13 +89,51 @@ internal static class ObjectConfig
         return instance;
     }
 
-    private static JsonObject WriteObject(object value, string what)
+    /// <summary>The public constructors whose every parameter is a readable property or has a default (then left to it), most properties first.</summary>
+    private static IEnumerable<ConstructorInfo> Writable(Type type) =>
+        type.GetConstructors().Where(k => k.GetParameters().All(p => Property(type, p.Name!) is not null || p.HasDefaultValue))
+            .OrderByDescending(k => k.GetParameters().Count(p => Property(type, p.Name!) is not null))
+            .ThenBy(k => k.GetParameters().Length);
+
+    /// <summary>
+    /// Whether two objects of a settings-only kind (losses, penalties, augmentations) have equal fields, private ones
+    /// included, recursively. Optimizers and loss scales also hold state, which the saved tensors restore: only their
+    /// written settings are compared.
+    /// </summary>
+    private static bool SameSettings(object a, object b)
+    {
+        if (a.GetType() != b.GetType()) return false;
+        if (a is Optimizer or DynamicLossScale) return true;
+        for (var t = a.GetType(); t is not null && t != typeof(object); t = t.BaseType)
+            foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                object? x = field.GetValue(a), y = field.GetValue(b);
+                if (x is null || y is null)
+                {
+                    if (x is null != y is null) return false;
+                    continue;
+                }
+                bool same = x switch
+                {
+                    double d => BitConverter.DoubleToInt64Bits(d) == BitConverter.DoubleToInt64Bits((double)y),
+                    string or bool or int or long or Enum => x.Equals(y),
+                    IEnumerable<string> s => s.SequenceEqual((IEnumerable<string>)y),
+                    _ when Kinds.Any(k => k.IsInstanceOfType(x)) => SameSettings(x, y),
+                    _ => true,
+                };
+                if (!same) return false;
+            }
+        return true;
+    }
+
+    private static JsonObject WriteObject(object value, string what, ConstructorInfo? constructor = null)
     {
         var type = value.GetType();
         if (!Known.TryGetValue(type.Name, out var known) || known != type)
             throw new NotSupportedException($"{what} is a {type.Name}, which a saved GAN cannot name (only the library's losses, penalties, optimizers and augmentations can be saved)");
         var config = new JsonObject();
-        var constructor = type.GetConstructors().OrderByDescending(k => k.GetParameters().Count(p => Property(type, p.Name!) is not null)).First();
+        constructor ??= Writable(type).FirstOrDefault()
+            ?? throw new NotSupportedException($"{what} ({type.Name}) cannot be saved: no public constructor takes only its properties");
         foreach (var parameter in constructor.GetParameters())
             if (Property(type, parameter.Name!) is { } property)
             {
