@@ -30,6 +30,23 @@ public class ImageGridTests
     }
 
     [Fact]
+    public void EncodePng_MapsTheGivenRangeToBlackAndWhite()
+    {
+        // Given one gray 1 x 3 image of 0, 0.5 and 1: a sigmoid generator's black, mid-gray and white
+        using var scope = torch.NewDisposeScope();
+        var image = torch.tensor(new[] { 0f, 0.5f, 1f }).reshape(1, 1, 1, 3);
+
+        // When it is drawn with the sigmoid's range [0, 1], and with the default tanh range [-1, 1]
+        using var sigmoid = SKBitmap.Decode(ImageGrid.EncodePng(image, scale: 1, range: (0, 1)));
+        using var tanh = SKBitmap.Decode(ImageGrid.EncodePng(image, scale: 1));
+
+        // Then [0, 1] spans black to white, while [-1, 1] makes 0 mid-gray
+        Assert.Equal(new byte[] { 0, 128, 255 }, Enumerable.Range(0, 3).Select(x => sigmoid.GetPixel(2 + x, 2).Red).ToArray());
+        Assert.Equal(new byte[] { 128, 191, 255 }, Enumerable.Range(0, 3).Select(x => tanh.GetPixel(2 + x, 2).Red).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.EncodePng(image, range: (1, 1)));
+    }
+
+    [Fact]
     public void EncodePng_ReadsFlatSquareVectorsAsGray_AndRejectsOtherLengthsClearly()
     {
         using var scope = torch.NewDisposeScope();
