@@ -23,7 +23,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<weights>")]
-        [Description("weights.safetensors written by gan train (or the run folder that holds it).")]
+        [Description("weights.safetensors written by gan train (or the run folder that holds it); or a GAN saved by GanModel.Save, a ModelCheckpoint folder or one of its checkpoints.")]
         public string Weights { get; init; } = string.Empty;
 
         [CommandOption("--data <NAME>")]
@@ -74,25 +74,51 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
             if (Samples is <= 0) return ValidationResult.Error($"--samples must be positive (got {Samples}).");
             if (ResNetSamples is < 0 or (> 0 and < 10)) return ValidationResult.Error($"--resnet-samples must be 0 (skip) or at least 10 (got {ResNetSamples}).");
             if (ClassifierEpochs <= 0) return ValidationResult.Error($"--classifier-epochs must be positive (got {ClassifierEpochs}).");
-            string path = Directory.Exists(Weights) ? Path.Combine(Weights, "weights.safetensors") : Weights;
-            if (!File.Exists(path)) return ValidationResult.Error($"Weights file '{path}' does not exist. Pass the weights.safetensors written by gan train, or its run folder.");
+            string path = Directory.Exists(Weights) && File.Exists(Path.Combine(Weights, "weights.safetensors")) ? Path.Combine(Weights, "weights.safetensors") : Weights;
+            if (!File.Exists(path) && !Directory.Exists(path)) return ValidationResult.Error($"Weights file '{path}' does not exist. Pass the weights.safetensors written by gan train, or its run folder.");
             return ValidationResult.Success();
         }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        string weights = Directory.Exists(settings.Weights) ? Path.Combine(settings.Weights, "weights.safetensors") : settings.Weights;
-        var (tensors, metadata) = SafeTensorsFile.Load(weights);
-        foreach (var tensor in tensors.Values) tensor.Dispose();
-        var run = RunFile(weights);
-        string data = settings.Data ?? run?.Data ?? GuessData(metadata.GetValueOrDefault("data"), weights);
+        string weights = Directory.Exists(settings.Weights) && File.Exists(Path.Combine(settings.Weights, "weights.safetensors")) ? Path.Combine(settings.Weights, "weights.safetensors") : settings.Weights;
+        string data;
+        RunConfiguration? run;
+        Func<bool, GanModel> open;
+        if (File.Exists(weights) && !IsSavedGan(weights))
+        {
+            var (tensors, metadata) = SafeTensorsFile.Load(weights);
+            foreach (var tensor in tensors.Values) tensor.Dispose();
+            run = RunFile(weights);
+            data = settings.Data ?? run?.Data ?? GuessData(metadata.GetValueOrDefault("data"), weights);
+            open = images =>
+            {
+                var gan = BuildGan(weights, images);
+                gan.LoadWeights(weights);
+                return gan;
+            };
+        }
+        else
+        {
+            // A GAN of any architecture: saved whole, or checkpointed with its architecture (SavedGan).
+            var saved = SavedRun.Load(weights, "<weights>").Saved;
+            run = saved.Configuration;
+            string? named = settings.Data ?? run?.Data;
+            if (named is null)
+            {
+                saved.Dispose();
+                throw new UsageException($"'{weights}' does not record which data it was trained on (no run.json beside it). Pass --data.");
+            }
+            data = named;
+            open = _ => saved.Gan;
+        }
         string kind = data.Split(':')[0].ToLowerInvariant();
         var result = kind is "ring8" or "grid25"
-            ? EvaluateMixture(weights, kind, settings)
+            ? EvaluateMixture(open, kind, settings)
             : settings.Json || !LiveProgress.Supported(AnsiConsole.Console)
-                ? EvaluateImages(weights, data, run, settings, new ProgressPrinter(settings.Json))
-                : AnsiConsole.Progress().AutoClear(true).Start(context => EvaluateImages(weights, data, run, settings, new ProgressBars(context)));
+                ? EvaluateImages(open, data, run, settings, new ProgressPrinter(settings.Json))
+                : AnsiConsole.Progress().AutoClear(true).Start(context => EvaluateImages(open, data, run, settings, new ProgressBars(context)));
         if (!settings.Json) Console.WriteLine(result.Readable);
         string report = JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -108,10 +134,9 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private static (string Readable, object Metrics) EvaluateMixture(string weights, string kind, Settings settings)
+    private static (string Readable, object Metrics) EvaluateMixture(Func<bool, GanModel> open, string kind, Settings settings)
     {
-        using var gan = BuildGan(weights, images: false);
-        gan.LoadWeights(weights);
+        using var gan = open(false);
         int samples = settings.Samples ?? MixtureMetrics.StandardSampleCount;
         using var generated = gan.Generate(samples, settings.Seed);
         var report = kind == "ring8"
@@ -120,7 +145,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         return ($"{kind}: {report}", report);
     }
 
-    private static (string Readable, object Metrics) EvaluateImages(string weights, string data, RunConfiguration? run, Settings settings, IProgress<EvaluationProgress> progress)
+    private static (string Readable, object Metrics) EvaluateImages(Func<bool, GanModel> open, string data, RunConfiguration? run, Settings settings, IProgress<EvaluationProgress> progress)
     {
         // The real images are shaped as the run trained on them (its --image-size and --channels).
         var options = new DatasetOptions { DataRoot = settings.DataRoot, Flatten = false, ImageSize = run?.ImageSize, Channels = run?.Channels };
@@ -128,8 +153,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         bool digits = real.ElementShape.SequenceEqual(new long[] { 1, 28, 28 });
         if (!digits && settings.ResNetSamples == 0)
             throw new UsageException($"'{data}' holds images of shape [{string.Join(", ", real.ElementShape)}], which only the ResNet-18 metrics measure (the digit classifier needs [1, 28, 28]), and --resnet-samples 0 turns them off. Drop --resnet-samples 0.");
-        using var gan = BuildGan(weights, images: true);
-        gan.LoadWeights(weights);
+        using var gan = open(true);
         var readable = new List<string>();
         var metrics = new Dictionary<string, object>();
         if (settings.ResNetSamples > 0)
@@ -185,6 +209,14 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
             return run.CreateGan(run.SampleShape);
         var fallback = new RunConfiguration { Model = images ? "mlp" : "mlp-small", Seed = 0 };
         return fallback.CreateGan(images ? new long[] { 784 } : new long[] { 2 });
+    }
+
+    /// <summary>Whether <paramref name="file"/> is a zip (a GAN saved by GanModel.Save), not a safetensors file.</summary>
+    private static bool IsSavedGan(string file)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(file);
+        return stream.Read(head) == 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4;
     }
 
     /// <summary>The run.json beside the weights, or null when there is none (weights saved by a program).</summary>

@@ -70,6 +70,28 @@ public class SavedGanCommandTests
     }
 
     [Fact]
+    public void Eval_MeasuresAGanSavedWhole_OnTheDataItIsGiven()
+    {
+        // Given a functional GAN of 2-D points saved whole (no run.json records its data)
+        string file = Path.Combine(TestPaths.NewTempFolder(), "points.keras");
+        var z = Keras.Input([4], name: "latent");
+        var generator = new Functional(z, new Dense(2).Call(new Dense(8, "relu").Call(z)), name: "generator");
+        var discriminator = new Sequential(new Layer[] { new Dense(8, "relu"), new Dense(1) }, inputShape: [2], name: "discriminator");
+        using (var gan = new GanModel(generator, discriminator, latentDim: 4, seed: 3)) gan.Save(file);
+
+        // When it is evaluated without --data, and with it
+        var without = CliRunner.Run("eval", file, "--samples", "200", "--json");
+        var with = CliRunner.Run("eval", file, "--data", "ring8", "--samples", "200", "--json");
+
+        // Then the first asks for the data in one line, and the second measures the samples
+        Assert.Equal(2, without.ExitCode);
+        Assert.Contains("does not record which data it was trained on (no run.json beside it). Pass --data.", without.Error, StringComparison.Ordinal);
+        Assert.True(with.ExitCode == 0, with.Error);
+        Assert.Contains("\"data\":\"ring8\"", with.Out, StringComparison.Ordinal);
+        Assert.Contains("\"modes_covered\"", with.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sample_NamesWhatItAccepts_ForAFolderThatHoldsNoRun()
     {
         // Given an empty folder
