@@ -33,6 +33,7 @@ internal sealed class OnnxSampleSource : ISampleSource
             LatentDim = int.Parse(Read(metadata, "gan_keras.latent_dim", path), CultureInfo.InvariantCulture);
             NumClasses = metadata.TryGetValue("gan_keras.num_classes", out var classes) ? int.Parse(classes, CultureInfo.InvariantCulture) : null;
             SampleShape = Read(metadata, "gan_keras.sample_shape", path).Split(',').Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+            codes = metadata.TryGetValue("gan_keras.codes", out var list) ? list.Split(';').Select(ParseCode).ToArray() : Array.Empty<Code>();
             // Exports before the range was recorded were all tanh generators.
             if (metadata.TryGetValue("gan_keras.output_range", out var range))
             {
@@ -54,6 +55,8 @@ internal sealed class OnnxSampleSource : ISampleSource
         Description = string.Create(CultureInfo.InvariantCulture,
             $"{DisplayPath.Of(path)} (ONNX opset {OnnxExporter.Opset}, {metadata.GetValueOrDefault("gan_keras.weights", "trained")} weights; ONNX Runtime)");
     }
+
+    private readonly Code[] codes = Array.Empty<Code>();
 
     /// <inheritdoc />
     public (double Low, double High) OutputRange { get; } = (-1, 1);
@@ -85,7 +88,19 @@ internal sealed class OnnxSampleSource : ISampleSource
         if (NumClasses is not null)
         {
             ArgumentNullException.ThrowIfNull(labels);
-            inputs.Add(NamedOnnxValue.CreateFromTensor(OnnxExporter.LabelsInput, new DenseTensor<long>(labels.to(torch.int64).contiguous().data<long>().ToArray(), new[] { n })));
+            // [batch] or [batch, 1], as the generator's labels input takes them.
+            int[] shape = session.InputMetadata.TryGetValue(OnnxExporter.LabelsInput, out var meta) && meta.Dimensions.Length == 2 ? new[] { n, 1 } : new[] { n };
+            inputs.Add(NamedOnnxValue.CreateFromTensor(OnnxExporter.LabelsInput, new DenseTensor<long>(labels.to(torch.int64).contiguous().data<long>().ToArray(), shape)));
+        }
+        // Codes (InfoGAN) are drawn from a fixed seed: the same request gives the same picture.
+        using var codeSeed = new torch.Generator(0);
+        foreach (var code in codes)
+        {
+            using var scope = torch.NewDisposeScope();
+            var values = code.Categories is { } k
+                ? torch.nn.functional.one_hot(torch.randint(k, new long[] { n }, generator: codeSeed), k).to(torch.float32)
+                : torch.rand(new long[] { n, code.Dim }, generator: codeSeed) * (code.High - code.Low) + code.Low;
+            inputs.Add(NamedOnnxValue.CreateFromTensor(code.Name, new DenseTensor<float>(values.contiguous().data<float>().ToArray(), new[] { n, (int)values.shape[1] })));
         }
         using var outputs = session.Run(inputs);
         var samples = (DenseTensor<float>)outputs.Single().AsTensor<float>();
@@ -98,6 +113,21 @@ internal sealed class OnnxSampleSource : ISampleSource
         session.Dispose();
         options.Dispose();
     }
+
+    private static Code ParseCode(string text)
+    {
+        var parts = text.Split(':');
+        return parts switch
+        {
+            [var name, "categorical", var k] => new Code(name, int.Parse(k, CultureInfo.InvariantCulture), 0, 0, 0),
+            [var name, "uniform", var low, var high, var dim] => new Code(name, null, double.Parse(low, NumberStyles.Float, CultureInfo.InvariantCulture),
+                double.Parse(high, NumberStyles.Float, CultureInfo.InvariantCulture), int.Parse(dim, CultureInfo.InvariantCulture)),
+            _ => throw new FormatException($"gan_keras.codes entry '{text}' is not name:categorical:K or name:uniform:low:high:dim"),
+        };
+    }
+
+    /// <summary>A code input the server draws: categorical (one-hot of <c>Categories</c>) or uniform in [Low, High] of <c>Dim</c>.</summary>
+    private sealed record Code(string Name, int? Categories, double Low, double High, int Dim);
 
     private static string Read(Dictionary<string, string> metadata, string key, string path) =>
         metadata.TryGetValue(key, out var value)

@@ -105,6 +105,14 @@ public static class OnnxExporter
         if (classes is not null) AddMetadata(model, "gan_keras.num_classes", classes.Value.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, "gan_keras.sample_shape", string.Join(",", sampleShape.Select(d => d.ToString(CultureInfo.InvariantCulture))));
         AddMetadata(model, "gan_keras.weights", usesEma ? "ema" : "trained");
+        // Codes a server must draw itself (InfoGAN): name:categorical:K or name:uniform:low:high, ';'-separated.
+        var codes = gan.GeneratorInputs.Select(i => i switch
+        {
+            CategoricalCodeInput c => string.Create(CultureInfo.InvariantCulture, $"{c.Name}:categorical:{c.Categories}"),
+            UniformCodeInput u => string.Create(CultureInfo.InvariantCulture, $"{u.Name}:uniform:{u.Low:R}:{u.High:R}:{u.Dim}"),
+            _ => null,
+        }).OfType<string>().ToArray();
+        if (codes.Length > 0) AddMetadata(model, "gan_keras.codes", string.Join(";", codes));
         AddMetadata(model, "gan_keras.output_range", string.Create(CultureInfo.InvariantCulture, $"{gan.OutputRange.Low:R},{gan.OutputRange.High:R}"));
         byte[] bytes = model.ToByteArray();
         return (bytes, new OnnxExportInfo(null, bytes.LongLength, Opset, usesEma, gan.LatentDim, classes, sampleShape.ToArray()));

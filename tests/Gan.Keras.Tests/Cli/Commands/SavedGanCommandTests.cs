@@ -42,6 +42,13 @@ public class SavedGanCommandTests
         Assert.True(export.ExitCode == 0, export.Error);
         Assert.Contains("-> samples [batch, 1, 10, 10] float32", export.Out, StringComparison.Ordinal);
         AssertOnnxMatches(file, Path.Combine(folder, "generator.onnx"));
+
+        // And gan serve's ONNX source feeds the column labels and draws the code itself, in the sigmoid's range
+        using var served = new OnnxSampleSource(Path.Combine(folder, "generator.onnx"));
+        using var samples = served.Generate(torch.randn(4, LatentDim), torch.tensor(new long[] { 0, 1, 2, 0 }));
+        Assert.Equal(new long[] { 4, 1, 10, 10 }, samples.shape);
+        Assert.Equal((0.0, 1.0), served.OutputRange);
+        Assert.True(samples.min().item<float>() >= 0 && samples.max().item<float>() <= 1);
     }
 
     [Fact]
