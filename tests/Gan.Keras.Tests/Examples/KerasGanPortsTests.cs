@@ -1,0 +1,80 @@
+using System.Globalization;
+using Gan.Keras.Examples.KerasPorts;
+using Xunit;
+
+namespace Gan.Keras.Tests.Examples;
+
+/// <summary>
+/// The eight Keras-GAN ports (examples/KerasPorts/KerasGan) each train three steps in-process, print Keras's parameter
+/// counts and write their sample grids. The expected counts are Keras's, recorded by tools/oracles/keras_gan_params.js
+/// (TensorFlow.js layers 4.22, whose countParams() and trainable weights follow Keras's summary()).
+/// </summary>
+public sealed class KerasGanPortsTests
+{
+    public static TheoryData<string, string[]> Ports => new()
+    {
+        { "acgan", ["params discriminator 120075 119883", "params generator 857705 857065"] },
+        { "cgan", ["params discriminator 935585 935585", "params generator 1494520 1490936"] },
+        { "infogan", ["params discriminator 6694733 6692173", "params generator 6667201 6652481"] },
+        { "bigan", ["params discriminator 3006465 3006465", "params generator 720656 718608", "params encoder 719972 717924"] },
+        { "sgan", ["params discriminator 437772 437388", "params generator 856705 856065"] },
+        { "cogan", ["params d1 533505 533505", "params d2 533505 533505", "params g1 1493520 1489936", "params g2 1493520 1489936"] },
+        { "dcgan", ["params discriminator 392705 392321", "params generator 856705 856065"] },
+        { "lsgan", ["params discriminator 533505 533505", "params generator 1493520 1489936"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Ports))]
+    public void Port_TrainsThreeSteps_PrintsKerasParameterCounts_AndWritesItsSampleGrids(string name, string[] expectedParams)
+    {
+        // Given the port and a fresh output folder
+        var port = FindPort(name);
+        string output = TestPaths.NewTempFolder();
+        try
+        {
+            // When it runs three steps
+            RandomSeed.Set(0);
+            var lines = CaptureStandardOutput(() => port.Run(new PortSettings { Steps = 3, Out = output, Seed = 0 }));
+
+            // Then it prints Keras's counts, one progress line per step with finite losses, and the grids of steps 0 and 2
+            Assert.Equal(expectedParams, lines.Where(l => l.StartsWith("params ", StringComparison.Ordinal)));
+            var progress = lines.Where(l => l.Contains(" [D", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(["0 [D", "1 [D", "2 [D"], progress.Select(l => l[..4]));
+            Assert.All(progress, line => Assert.All(Numbers(line), value => Assert.True(double.IsFinite(value), line)));
+            Assert.True(File.Exists(Path.Combine(output, "images", "0.png")));
+            Assert.True(File.Exists(Path.Combine(output, "images", "2.png")));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static KerasPort FindPort(string name) =>
+        typeof(KerasPort).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(KerasPort)) && !t.IsAbstract)
+            .Select(t => (KerasPort)Activator.CreateInstance(t)!)
+            .Single(p => p.Name == name);
+
+    private static IEnumerable<double> Numbers(string line) =>
+        line.Split([' ', '[', ']', ',', '%'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(word => double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : (double?)null)
+            .Where(value => value.HasValue)
+            .Select(value => value!.Value);
+
+    private static string[] CaptureStandardOutput(Action action)
+    {
+        var previous = Console.Out;
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        Console.SetOut(output);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+}
