@@ -189,7 +189,10 @@ internal sealed class Acgan : KerasPort
 
                 // If at save interval => save generated image samples
                 if (epoch % sampleInterval == 0 || epoch == epochs - 1)
+                {
+                    SaveModel(settings);
                     SampleImages(settings, epoch);
+                }
             }
         }
 
@@ -202,6 +205,9 @@ internal sealed class Acgan : KerasPort
             var genImgs = generator.PredictOutputs([noise, sampledLabels])[0];
             KerasGanOutput.SampleImages(settings, epoch, genImgs, c);
         }
+
+        private void SaveModel(PortSettings settings) =>
+            KerasGanOutput.WriteRun(settings, ("generator", generator), ("discriminator", discriminator));
 
         public void Dispose()
         {

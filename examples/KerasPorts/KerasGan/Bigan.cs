@@ -196,6 +196,9 @@ internal sealed class Bigan : KerasPort
                 if (epoch % saveInterval == 0 || epoch == epochs - 1)
                     SaveImgs(settings, epoch);
             }
+
+            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
+            KerasGanOutput.WriteRun(settings, ("generator", generator), ("encoder", encoder), ("discriminator", discriminator));
         }
 
         private void SaveImgs(PortSettings settings, int epoch)

@@ -175,6 +175,9 @@ internal sealed class Cgan : KerasPort
                 if (epoch % sampleInterval == 0 || epoch == epochs - 1)
                     SampleImages(settings, epoch);
             }
+
+            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
+            KerasGanOutput.WriteRun(settings, ("generator", generator), ("discriminator", discriminator));
         }
 
         private void SampleImages(PortSettings settings, int epoch)

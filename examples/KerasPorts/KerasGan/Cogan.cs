@@ -189,6 +189,9 @@ internal sealed class Cogan : KerasPort
                 if (epoch % sampleInterval == 0 || epoch == epochs - 1)
                     SampleImages(settings, epoch);
             }
+
+            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
+            KerasGanOutput.WriteRun(settings, ("g1", g1), ("g2", g2), ("d1", d1), ("d2", d2));
         }
 
         private void SampleImages(PortSettings settings, int epoch)

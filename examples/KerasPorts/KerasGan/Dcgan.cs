@@ -171,6 +171,9 @@ internal sealed class Dcgan : KerasPort
                 if (epoch % saveInterval == 0 || epoch == epochs - 1)
                     SaveImgs(settings, epoch);
             }
+
+            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
+            KerasGanOutput.WriteRun(settings, ("generator", generator), ("discriminator", discriminator));
         }
 
         private void SaveImgs(PortSettings settings, int epoch)

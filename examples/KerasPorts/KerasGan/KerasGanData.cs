@@ -36,11 +36,11 @@ internal static class KerasGanData
         torch.nn.functional.one_hot(labels.reshape(-1), numClasses).to_type(torch.float32);
 
     /// <summary><c>0.5 * np.add(real, fake)</c>: the element-wise mean of two <c>train_on_batch</c> results.</summary>
-    public static float[] Mean(IReadOnlyList<float> real, IReadOnlyList<float> fake)
+    public static double[] Mean(IReadOnlyList<double> real, IReadOnlyList<double> fake)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(fake);
-        return real.Zip(fake, (a, b) => 0.5f * (a + b)).ToArray();
+        return real.Zip(fake, (a, b) => 0.5 * (a + b)).ToArray();
     }
 
     /// <summary>tests/data/mnist of the repository (the folder holding Gan.Keras.sln), found from the working directory or the program's folder.</summary>

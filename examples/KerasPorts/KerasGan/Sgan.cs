@@ -167,14 +167,16 @@ internal sealed class Sgan : KerasPort
                 var fakeLabels = ToCategorical(torch.full(new long[] { batchSize, 1 }, NumClasses, torch.ScalarType.Int64), NumClasses + 1);
 
                 // Train the discriminator
-                var dLossReal = discriminator.TrainOnBatch([imgs], [valid, labels] /*SGAN_CLASS_WEIGHT [cw1, cw2]*/);
-                var dLossFake = discriminator.TrainOnBatch([genImgs], [fake, fakeLabels] /*SGAN_CLASS_WEIGHT [cw1, cw2]*/);
+                var dLossReal = discriminator.TrainOnBatch([imgs], [valid, labels], classWeight: [cw1, cw2]);
+                var dLossFake = discriminator.TrainOnBatch([genImgs], [fake, fakeLabels], classWeight: [cw1, cw2]);
                 var dLoss = Mean(dLossReal, dLossFake);
 
                 // ---------------------
                 //  Train Generator
                 // ---------------------
 
+                // The original passes class_weight=[cw1, cw2] here too, which changes nothing: Keras 2 ignores a list given to a
+                // one-output model, and cw1 weighs both classes 1
                 var gLoss = combined.TrainOnBatch(noise, valid);
 
                 // Plot the progress
@@ -185,6 +187,9 @@ internal sealed class Sgan : KerasPort
                 if (epoch % sampleInterval == 0 || epoch == epochs - 1)
                     SampleImages(settings, epoch);
             }
+
+            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
+            KerasGanOutput.WriteRun(settings, ("generator", generator), ("discriminator", discriminator));
         }
 
         private void SampleImages(PortSettings settings, int epoch)

@@ -36,13 +36,16 @@ public sealed class KerasGanPortsTests
             RandomSeed.Set(0);
             var lines = CaptureStandardOutput(() => port.Run(new PortSettings { Steps = 3, Out = output, Seed = 0 }));
 
-            // Then it prints Keras's counts, one progress line per step with finite losses, and the grids of steps 0 and 2
+            // Then it prints Keras's counts, one progress line per step with finite losses, the grids of steps 0 and 2, and
+            // the weights of every network it printed
             Assert.Equal(expectedParams, lines.Where(l => l.StartsWith("params ", StringComparison.Ordinal)));
             var progress = lines.Where(l => l.Contains(" [D", StringComparison.Ordinal)).ToArray();
             Assert.Equal(["0 [D", "1 [D", "2 [D"], progress.Select(l => l[..4]));
             Assert.All(progress, line => Assert.All(Numbers(line), value => Assert.True(double.IsFinite(value), line)));
             Assert.True(File.Exists(Path.Combine(output, "images", "0.png")));
             Assert.True(File.Exists(Path.Combine(output, "images", "2.png")));
+            var networks = expectedParams.Select(line => line.Split(' ')[1]).Order(StringComparer.Ordinal);
+            Assert.Equal(networks, Directory.GetFiles(Path.Combine(output, "saved_model"), "*.safetensors").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal));
         }
         finally
         {
