@@ -241,7 +241,7 @@ internal sealed class Infogan : KerasPort
     /// indexes the batch (<c>y_pred[0]</c> is the first example's [mean, log σ] pair, <c>y_pred[1]</c> the second's), as
     /// the original does, and returns one mean, which Keras then spreads over the batch.
     /// </summary>
-    private sealed class GaussianLoss : Loss
+    internal sealed class GaussianLoss : Loss
     {
         /// <inheritdoc />
         protected override torch.Tensor PerExample(torch.Tensor yTrue, torch.Tensor yPred)

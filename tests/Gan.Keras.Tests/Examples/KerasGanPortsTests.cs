@@ -1,5 +1,7 @@
 using System.Globalization;
 using Gan.Keras.Examples.KerasPorts;
+using Gan.Keras.Examples.KerasPorts.KerasGan;
+using TorchSharp;
 using Xunit;
 
 namespace Gan.Keras.Tests.Examples;
@@ -51,6 +53,21 @@ public sealed class KerasGanPortsTests
         {
             Directory.Delete(output, recursive: true);
         }
+    }
+
+    [Fact]
+    public void InfoganGaussianLoss_IndexesTheBatch_AsTheOriginal()
+    {
+        // Given targets and predictions whose first two rows are what the original's gaussian_loss reads (y_pred[0] is the
+        // mean, y_pred[1] the log σ, y_true[0] the target) and a third row it ignores
+        using var yTrue = torch.tensor(new float[] { 0.5f, -0.5f, 9, 9, 9, 9 }).reshape(3, 2);
+        using var yPred = torch.tensor(new float[] { 0.1f, 0.3f, 0.2f, -0.4f, 7, 7 }).reshape(3, 2);
+
+        // When
+        using var loss = new Infogan.GaussianLoss().Call(yTrue, yPred);
+
+        // Then: mean(log σ + ½((y − μ) / (exp(log σ) + 1e-7))²) over the two code columns, computed by hand
+        Assert.Equal(0.28289924, loss.item<float>(), 1e-6);
     }
 
     private static KerasPort FindPort(string name) =>
