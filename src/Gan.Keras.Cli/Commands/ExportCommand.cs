@@ -38,11 +38,11 @@ internal sealed class ExportCommand : Command<ExportCommand.Settings>
     {
         ArgumentNullException.ThrowIfNull(settings);
         using var run = SavedRun.Load(settings.Checkpoint!);
-        string output = settings.Onnx ?? run.Folder.Combine("generator.onnx");
+        string output = settings.Onnx ?? run.Combine("generator.onnx");
         var info = run.Gan.ExportGenerator(output);
         string labels = info.NumClasses is { } classes ? string.Create(CultureInfo.InvariantCulture, $" and {OnnxExporter.LabelsInput} [batch] int64 (0..{classes - 1})") : string.Empty;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Exported the generator of {run.CheckpointFile} (epoch {run.Entry.Epoch}, SHA-256 verified; {(info.UsesEmaWeights ? "EMA" : "trained")} weights) to {output}: " +
+            $"Exported the generator of {run.File} ({run.EpochNote}{(info.UsesEmaWeights ? "EMA" : "trained")} weights) to {output}: " +
             $"ONNX opset {info.Opset}, {info.Bytes / 1e6:0.0#} MB; {OnnxExporter.LatentInput} [batch, {info.LatentDim}] float32{labels} -> {OnnxExporter.SamplesOutput} [batch, {string.Join(", ", info.SampleShape)}] float32"));
         return 0;
     }

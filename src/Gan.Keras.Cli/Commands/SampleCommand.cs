@@ -4,6 +4,7 @@ using Gan.Keras.Cli.Training;
 using Gan.Keras.Export.Images;
 using Gan.Keras.Export;
 using Gan.Keras.Training;
+using Gan.Keras.Training.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -59,15 +60,15 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         ArgumentNullException.ThrowIfNull(settings);
         int[]? labels = ParseLabels(settings.Labels);
         using var run = SavedRun.Load(settings.Checkpoint!);
-        var (configuration, gan, entry) = (run.Configuration, run.Gan, run.Entry);
-        var device = (configuration with { Device = settings.Device ?? "cpu" }).ResolveDevice();
+        var gan = run.Gan;
+        var device = ((run.Configuration ?? new RunConfiguration()) with { Device = settings.Device ?? "cpu" }).ResolveDevice();
         using var threads = TorchThreads.Limit(IntraOpThreads.For(gan));
         if (labels is not null && gan.NumClasses == 0)
-            throw new UsageException($"--labels: this run's model '{configuration.ModelOrDefault}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
+            throw new UsageException($"--labels: this run's model '{run.ModelName}' is not conditional, so it cannot generate given labels. Only conditional models (--model conditional) take --labels.");
         gan.To(device);
 
-        string output = settings.Out ?? run.Folder.Combine("sample.png");
-        long seed = settings.Seed ?? configuration.Seed;
+        string output = settings.Out ?? run.Combine("sample.png");
+        long seed = settings.Seed ?? run.Seed;
         int? columns = null;
         if (gan.NumClasses > 0)
         {
@@ -86,14 +87,14 @@ internal sealed class SampleCommand : Command<SampleCommand.Settings>
         }
         else
         {
-            string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {entry.File} (epoch {entry.Epoch})");
-            byte[] png = SamplePicture.IsPoints(configuration.SampleShape!)
-                ? ScatterPlot.EncodePng(samples, configuration.TrueModes(), title)
-                : ImageGrid.EncodePng(samples, columns);
+            string title = string.Create(CultureInfo.InvariantCulture, $"{count} samples, {Path.GetFileName(run.File)}{(run.Saved.Epoch is { } epoch ? $" (epoch {epoch})" : string.Empty)}");
+            byte[] png = SamplePicture.IsPoints(run.SampleShape)
+                ? ScatterPlot.EncodePng(samples, run.Configuration?.TrueModes(), title)
+                : ImageGrid.EncodePng(samples, columns, range: gan.OutputRange);
             AtomicFile.WriteAllBytes(output, png);
         }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Wrote {count} samples from {run.CheckpointFile} (epoch {entry.Epoch}, SHA-256 verified) to {output}"));
+            $"Wrote {count} samples from {run.File}{(run.EpochNote.Length > 0 ? $" ({run.EpochNote.TrimEnd(';', ' ')})" : string.Empty)} to {output}"));
         return 0;
     }
 

@@ -31,13 +31,17 @@ internal sealed class CheckpointSampleSource : ISampleSource
     public static CheckpointSampleSource FromRun(SavedRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        string data = run.Configuration is { } configuration ? $", data {configuration.Data}" : string.Empty;
         string description = string.Create(CultureInfo.InvariantCulture,
-            $"{DisplayPath.Of(run.CheckpointFile)} (epoch {run.Entry.Epoch}, model {run.Configuration.ModelOrDefault}, data {run.Configuration.Data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
-        return new CheckpointSampleSource(run.Gan, description, run.Configuration.TrueModes(), run);
+            $"{DisplayPath.Of(run.File)} ({(run.Saved.Epoch is { } epoch ? $"epoch {epoch}, " : string.Empty)}model {run.ModelName}{data}; Gan.Keras on libtorch{(run.Gan.GeneratorEmaWeights.Count > 0 ? ", EMA weights" : string.Empty)})");
+        return new CheckpointSampleSource(run.Gan, description, run.Configuration?.TrueModes(), run);
     }
 
     /// <inheritdoc />
     public int LatentDim => gan.LatentDim;
+
+    /// <inheritdoc />
+    public (double Low, double High) OutputRange => gan.OutputRange;
 
     /// <inheritdoc />
     public int? NumClasses => gan.NumClasses > 0 ? gan.NumClasses : null;

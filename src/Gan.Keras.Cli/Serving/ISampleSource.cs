@@ -15,6 +15,9 @@ internal interface ISampleSource : IDisposable
     /// <summary>Gets the per-example shape of the samples (<c>[channels, h, w]</c> for images, <c>[2]</c> for points).</summary>
     IReadOnlyList<long> SampleShape { get; }
 
+    /// <summary>Gets the range of the generator's values, drawn black to white (tanh: [−1, 1], sigmoid: [0, 1]).</summary>
+    (double Low, double High) OutputRange { get; }
+
     /// <summary>Gets a one-line description of what is served (shown on the page and printed at start).</summary>
     string Description { get; }
 

@@ -33,6 +33,13 @@ internal sealed class OnnxSampleSource : ISampleSource
             LatentDim = int.Parse(Read(metadata, "gan_keras.latent_dim", path), CultureInfo.InvariantCulture);
             NumClasses = metadata.TryGetValue("gan_keras.num_classes", out var classes) ? int.Parse(classes, CultureInfo.InvariantCulture) : null;
             SampleShape = Read(metadata, "gan_keras.sample_shape", path).Split(',').Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+            // Exports before the range was recorded were all tanh generators.
+            if (metadata.TryGetValue("gan_keras.output_range", out var range))
+            {
+                var bounds = range.Split(',').Select(b => double.Parse(b, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+                OutputRange = bounds.Length == 2 && bounds[0] < bounds[1] && double.IsFinite(bounds[0]) && double.IsFinite(bounds[1]) ? (bounds[0], bounds[1])
+                    : throw new FormatException($"gan_keras.output_range '{range}' is not two finite bounds low,high");
+            }
         }
         catch (FormatException ex)
         {
@@ -47,6 +54,9 @@ internal sealed class OnnxSampleSource : ISampleSource
         Description = string.Create(CultureInfo.InvariantCulture,
             $"{DisplayPath.Of(path)} (ONNX opset {OnnxExporter.Opset}, {metadata.GetValueOrDefault("gan_keras.weights", "trained")} weights; ONNX Runtime)");
     }
+
+    /// <inheritdoc />
+    public (double Low, double High) OutputRange { get; } = (-1, 1);
 
     /// <inheritdoc />
     public int LatentDim { get; }

@@ -98,6 +98,6 @@ internal static class SampleServer
             return ScatterPlot.EncodePng(samples, source.Modes, string.Create(CultureInfo.InvariantCulture, $"{query.Count} samples, seed {query.Seed}"));
         // Without chosen labels, sample i is of class i mod C: C columns put one class in each column.
         int? columns = source.NumClasses is { } classes && query.Count >= classes && query.Labels!.Distinct().Count() > 1 ? classes : null;
-        return ImageGrid.EncodePng(samples, columns);
+        return ImageGrid.EncodePng(samples, columns, range: source.OutputRange);
     }
 }

@@ -63,7 +63,7 @@ public sealed class SampleGrid : Callback, IDisposable
         if ((epoch + 1) % every != 0) return;
         // Generating makes intermediate activations: they die with this scope (the result is plain bytes).
         using var scope = TorchSharp.torch.NewDisposeScope();
-        byte[] png = SamplePicture.Render(context.Generate(noise), modes, string.Create(CultureInfo.InvariantCulture, $"Generated samples, epoch {epoch + 1}"));
+        byte[] png = SamplePicture.Render(context.Generate(noise), modes, string.Create(CultureInfo.InvariantCulture, $"Generated samples, epoch {epoch + 1}"), context.OutputRange);
         AtomicFile.WriteAllBytes(Path.Combine(Directory, FileName(epoch)), png);
         AtomicFile.WriteAllBytes(LatestPath, png);
     }

@@ -71,7 +71,7 @@ public sealed class TensorBoard : Callback, IDisposable
         foreach (var (key, value) in logs) writer.WriteScalar("epoch_" + key, value, epoch);
         if (noise is not null && Context is not null)
             using (TorchSharp.torch.NewDisposeScope())
-                writer.WriteImage("samples", SamplePicture.Render(Context.Generate(noise), modes), epoch);
+                writer.WriteImage("samples", SamplePicture.Render(Context.Generate(noise), modes, range: Context.OutputRange), epoch);
         writer.Flush();
     }
 

@@ -35,6 +35,22 @@ public static class SafeTensorsFile
     public static void Save(string path, IReadOnlyDictionary<string, torch.Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        var write = Serializer(tensors, metadata);
+        AtomicFile.Write(path, write);
+    }
+
+    /// <summary>Returns the bytes a <see cref="Save"/> of <paramref name="tensors"/> writes (to put them in an archive).</summary>
+    internal static byte[] ToBytes(IReadOnlyDictionary<string, torch.Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        using var memory = new MemoryStream();
+        Serializer(tensors, metadata)(memory);
+        return memory.ToArray();
+    }
+
+    /// <summary>Reads the tensors' bytes now and returns what writes the file to a stream.</summary>
+    private static Action<Stream> Serializer(IReadOnlyDictionary<string, torch.Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
         {
@@ -62,7 +78,7 @@ public static class SafeTensorsFile
         }
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
         int padding = (8 - json.Length % 8) % 8;
-        AtomicFile.Write(path, stream =>
+        return stream =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)(json.Length + padding));
@@ -70,7 +86,7 @@ public static class SafeTensorsFile
             stream.Write(json);
             for (int i = 0; i < padding; i++) stream.WriteByte((byte)' ');
             foreach (var blob in blobs) stream.Write(blob);
-        });
+        };
     }
 
     /// <summary>Reads every tensor (on CPU) and the metadata.</summary>

@@ -340,6 +340,8 @@ public abstract partial class Layer : torch.nn.Module<torch.Tensor, torch.Tensor
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(initializer);
+        // While a saved model is rebuilt, no weight may exceed what the file saves (a corrupt config is refused before allocating).
+        WeightBudget.Take(this, name, shape);
         var (fanIn, fanOut) = fans ?? Initializer.ComputeFans(shape);
         // Weights live as long as the layer: detached from any dispose scope the build happens to run in.
         var values = InVariableDtype(initializer.Create(shape, fanIn, fanOut).DetachFromDisposeScope());

@@ -14,7 +14,7 @@ namespace Gan.Keras.Models;
 /// <see cref="GanTrainer"/> (as Keras 3's <c>Model</c> extends its <c>Trainer</c>), the epochs from <c>FitLoop</c>,
 /// the saved state from <see cref="TrainingState"/>; here are the networks, generation, weights and devices.
 /// </summary>
-public class GanModel : GanTrainer, IDisposable
+public partial class GanModel : GanTrainer, IDisposable
 {
     private readonly torch.Generator random;
     private double? emaDecay;

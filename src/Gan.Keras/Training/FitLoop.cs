@@ -120,12 +120,14 @@ internal static class FitLoop
 
         public torch.Tensor Generate(torch.Tensor latent) => gan.GenerateFrom(latent);
 
+        public (double Low, double High) OutputRange => gan.OutputRange;
+
         public double GeneratorGradientRms(torch.Tensor latent) => GeneratorGradient.Rms(gan, latent);
 
         public IReadOnlyList<string> NonFiniteWeights() => TrainingState.NonFiniteWeights(gan);
 
         public TrainingCheckpoint Capture(int epoch, long step, torch.Tensor? fixedNoise = null, IReadOnlyDictionary<string, string>? metadata = null) =>
-            TrainingCheckpoint.Capture(gan, epoch, step, fixedNoise, metadata);
+            TrainingCheckpoint.Capture(gan, epoch, step, fixedNoise, TrainingCheckpoint.WithArchitecture(gan, metadata));
 
         public void Resume(TrainingCheckpoint checkpoint)
         {

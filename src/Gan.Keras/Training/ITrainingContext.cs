@@ -40,6 +40,9 @@ public interface ITrainingContext
     /// <returns>A new CPU tensor owned by the caller.</returns>
     torch.Tensor Generate(torch.Tensor latent);
 
+    /// <summary>Gets the range of the generator's samples (<see cref="Models.GanModel.OutputRange"/>), which pictures map to black and white.</summary>
+    (double Low, double High) OutputRange { get; }
+
     /// <summary>
     /// Measures the root mean square, over every trainable generator weight, of the gradient of the generator's loss on
     /// <paramref name="latent"/>: ‖∂L_G/∂θ_G‖₂ / √(number of weights). Both networks run in inference mode and without

@@ -23,6 +23,9 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <summary>The value of the <c>format</c> metadata entry that marks a Gan.Keras training checkpoint.</summary>
     public const string Format = "gan-keras.checkpoint.v1";
 
+    /// <summary>The metadata entry holding the GAN's architecture and compile config (<see cref="GanModel.Save"/>'s config JSON).</summary>
+    public const string ArchitectureKey = "architecture";
+
     private const string FixedNoiseName = "fixed_noise";
 
     private static readonly string[] ReservedMetadata = { "format", "epoch", "step", "seed" };
@@ -52,6 +55,13 @@ public sealed class TrainingCheckpoint : IDisposable
 
     /// <summary>Gets the run's fixed preview noise <c>[n, latentDim]</c>, or null when none was saved. Owned by the checkpoint.</summary>
     public torch.Tensor? FixedNoise => tensors.GetValueOrDefault(FixedNoiseName);
+
+    /// <summary>
+    /// Gets a value indicating whether the checkpoint records the GAN's architecture (checkpoints written during
+    /// <see cref="GanModel.Fit"/> do, for a <see cref="GanModel"/> whose networks <see cref="Model.Save"/> can describe),
+    /// so that <see cref="CreateGan"/> rebuilds it without the code that built it.
+    /// </summary>
+    public bool HasArchitecture => Metadata.ContainsKey(ArchitectureKey);
 
     /// <summary>Gets the names of all tensors in the checkpoint.</summary>
     public IReadOnlyCollection<string> TensorNames => tensors.Keys;
@@ -145,6 +155,41 @@ public sealed class TrainingCheckpoint : IDisposable
     /// <summary>Restores only the weights (for sampling or evaluation); optimizers and random states are left alone. Names and shapes are checked first.</summary>
     /// <exception cref="InvalidDataException">The checkpoint was saved from a different architecture; every mismatching name and shape is listed.</exception>
     public void RestoreWeightsInto(GanModel gan) => TrainingState.Restore(gan, tensors, TrainingStateParts.Weights, Source);
+
+    /// <summary>
+    /// Creates the GAN the checkpoint records (<see cref="HasArchitecture"/>): both networks, the generator's inputs and,
+    /// when it was compiled, its loss and optimizers; then restores <paramref name="parts"/> (the weights and average for
+    /// sampling and export, <see cref="TrainingStateParts.All"/> to continue training).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The checkpoint records no architecture.</exception>
+    /// <exception cref="InvalidDataException">The recorded architecture is corrupt, names an unregistered layer type, or does not fit the tensors.</exception>
+    public GanModel CreateGan(TrainingStateParts parts = TrainingStateParts.Weights)
+    {
+        if (!Metadata.TryGetValue(ArchitectureKey, out var json))
+            throw new InvalidOperationException($"'{Source}' records no architecture (it was not written during GanModel.Fit, or by a version before architectures were recorded); build the GAN in code and call RestoreInto.");
+        System.Text.Json.Nodes.JsonObject config;
+        try
+        {
+            config = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject ?? throw new System.Text.Json.JsonException("not a JSON object");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException($"'{Source}': metadata '{ArchitectureKey}' is not valid JSON: {Saving.KerasArchive.OneLine(ex.Message)}", ex);
+        }
+        return Saving.GanFile.Create(config, tensors, Source, parts);
+    }
+
+    /// <summary><paramref name="metadata"/> with the GAN's architecture added, when <see cref="GanModel.Save"/> can describe the GAN.</summary>
+    internal static IReadOnlyDictionary<string, string>? WithArchitecture(GanModel gan, IReadOnlyDictionary<string, string>? metadata)
+    {
+        string architecture;
+        // A GAN that cannot be described (a subclass, a custom layer without a registered configuration) still trains and
+        // checkpoints; its checkpoints are opened by code that builds it, as before.
+        try { architecture = Saving.GanFile.Describe(gan).ToJsonString(); }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException or InvalidOperationException) { return metadata; }
+        var result = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [ArchitectureKey] = architecture };
+        return result;
+    }
 
     /// <summary>Releases the checkpoint's tensors.</summary>
     public void Dispose()

@@ -12,25 +12,30 @@ public static class ImageGrid
     /// <param name="images">
     /// <c>[n, c, h, w]</c> (NCHW, c = 1 or 3), <c>[n, h, w]</c>, or flat square images: <c>[n, h·w]</c> gray (MNIST's
     /// <c>[n, 784]</c>) or <c>[n, 3·h·w]</c> RGB in channel-major order (CIFAR-10's <c>[n, 3072]</c>).
-    /// Values in [−1, 1] (tanh output); they are clipped.
+    /// Values in <paramref name="range"/>; they are clipped.
     /// </param>
     /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
     /// <param name="scale">Pixels per image pixel.</param>
-    public static void SavePng(string path, torch.Tensor images, int? columns = null, int scale = 2)
+    /// <param name="range">The values drawn black and white: the generator's output range (<see cref="Models.GanModel.OutputRange"/>); [−1, 1] (tanh) by default, [0, 1] for a sigmoid.</param>
+    public static void SavePng(string path, torch.Tensor images, int? columns = null, int scale = 2, (double Low, double High)? range = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.WriteAllBytes(path, EncodePng(images, columns, scale));
+        AtomicFile.WriteAllBytes(path, EncodePng(images, columns, scale, range));
     }
 
     /// <summary>Renders images as a PNG grid in memory (for TensorBoard image summaries, or to save elsewhere).</summary>
     /// <param name="images">As for <see cref="SavePng"/>.</param>
     /// <param name="columns">Images per row; by default the smallest square that holds them all.</param>
     /// <param name="scale">Pixels per image pixel.</param>
+    /// <param name="range">The values drawn black and white; [−1, 1] by default.</param>
     /// <returns>The PNG file's bytes.</returns>
-    public static byte[] EncodePng(torch.Tensor images, int? columns = null, int scale = 2)
+    public static byte[] EncodePng(torch.Tensor images, int? columns = null, int scale = 2, (double Low, double High)? range = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        var (low, high) = range ?? (-1, 1);
+        if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high))
+            throw new ArgumentOutOfRangeException(nameof(range), range, "The value range needs finite bounds with low < high.");
         using var scope = torch.NewDisposeScope();
         var nchw = ImageLayout.ToNchw(images);
         long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
@@ -38,7 +43,7 @@ public static class ImageGrid
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
         int rows = (int)((n + cols - 1) / cols);
         const int pad = 2;
-        var bytes = nchw.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to_type(torch.uint8).contiguous().data<byte>().ToArray();
+        var bytes = nchw.detach().cpu().clamp(low, high).sub(low).mul(255 / (high - low)).round().to_type(torch.uint8).contiguous().data<byte>().ToArray();
         int width = (int)(cols * (w * scale + pad) + pad), height = (int)(rows * (h * scale + pad) + pad);
         // Pixels are written into one RGBA buffer and copied into the bitmap once (SKBitmap.SetPixel costs microseconds a call).
         var rgba = new byte[width * height * 4];

@@ -28,15 +28,15 @@ public static class SamplePicture
         ArgumentNullException.ThrowIfNull(noise);
         // Generating makes intermediate activations: they die with this scope (the result is plain bytes).
         using var scope = torch.NewDisposeScope();
-        return Render(gan.GenerateFrom(noise), modes, title);
+        return Render(gan.GenerateFrom(noise), modes, title, gan.OutputRange);
     }
 
-    /// <summary>Renders samples <c>[n, ...]</c> as PNG bytes: a scatter plot for <c>[n, 2]</c>, else an image grid.</summary>
-    public static byte[] Render(torch.Tensor samples, double[,]? modes = null, string title = "Generated samples")
+    /// <summary>Renders samples <c>[n, ...]</c> as PNG bytes: a scatter plot for <c>[n, 2]</c>, else an image grid of values in <paramref name="range"/> ([−1, 1] by default).</summary>
+    public static byte[] Render(torch.Tensor samples, double[,]? modes = null, string title = "Generated samples", (double Low, double High)? range = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
         return IsPoints(samples.shape.Skip(1).ToArray())
             ? ScatterPlot.EncodePng(samples, modes, title)
-            : ImageGrid.EncodePng(samples);
+            : ImageGrid.EncodePng(samples, range: range);
     }
 }

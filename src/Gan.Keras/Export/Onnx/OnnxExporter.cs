@@ -105,6 +105,7 @@ public static class OnnxExporter
         if (classes is not null) AddMetadata(model, "gan_keras.num_classes", classes.Value.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, "gan_keras.sample_shape", string.Join(",", sampleShape.Select(d => d.ToString(CultureInfo.InvariantCulture))));
         AddMetadata(model, "gan_keras.weights", usesEma ? "ema" : "trained");
+        AddMetadata(model, "gan_keras.output_range", string.Create(CultureInfo.InvariantCulture, $"{gan.OutputRange.Low:R},{gan.OutputRange.High:R}"));
         byte[] bytes = model.ToByteArray();
         return (bytes, new OnnxExportInfo(null, bytes.LongLength, Opset, usesEma, gan.LatentDim, classes, sampleShape.ToArray()));
     }

@@ -113,8 +113,9 @@ public sealed class RunFolder
     }
 
     /// <summary>
-    /// Rebuilds the run's GAN from its settings and loads the weights (and weight average) of a checkpoint, verified
-    /// against the manifest's SHA-256: for sampling, evaluation and export.
+    /// Rebuilds the run's GAN and loads the weights (and weight average) of a checkpoint, verified against the manifest's
+    /// SHA-256: for sampling, evaluation and export. The architecture recorded in the checkpoint is used when there is one
+    /// (<see cref="TrainingCheckpoint.HasArchitecture"/>), else the run's settings rebuild the preset.
     /// </summary>
     /// <param name="checkpointFile">A checkpoint file of this run, or null for the latest.</param>
     /// <param name="entry">The checkpoint loaded.</param>
@@ -122,18 +123,20 @@ public sealed class RunFolder
     public GanModel LoadGan(string? checkpointFile, out CheckpointEntry entry)
     {
         var configuration = LoadConfiguration();
-        var sampleShape = configuration.SampleShape
-            ?? throw new InvalidDataException($"'{ConfigurationFile}' has no 'sample-shape'; it was not written by a training run.");
         var manager = new CheckpointManager(CheckpointFolder);
         entry = checkpointFile is null
             ? manager.Latest ?? throw new InvalidDataException($"Checkpoint manifest '{manager.ManifestPath}' lists no checkpoint.")
             : manager.Entries.FirstOrDefault(e => e.File == System.IO.Path.GetFileName(checkpointFile))
                 ?? throw new InvalidDataException($"'{checkpointFile}' is not listed in '{manager.ManifestPath}', so its hash cannot be verified. Use one of: {string.Join(", ", manager.Entries.Select(e => e.File))}.");
+        using var checkpoint = manager.Load(entry);
+        // A checkpoint that records its architecture is rebuilt from it: the run.json's preset is only for older checkpoints.
+        if (checkpoint.HasArchitecture) return checkpoint.CreateGan();
+        var sampleShape = configuration.SampleShape
+            ?? throw new InvalidDataException($"'{ConfigurationFile}' has no 'sample-shape'; it was not written by a training run.");
         RandomSeed.Set(configuration.Seed);
         var gan = configuration.CreateGan(sampleShape);
         try
         {
-            using var checkpoint = manager.Load(entry);
             // A checkpoint of a model that averaged its generator holds the average (generator_ema.*): keep it, so the
             // run generates (and exports) as Generate did. Only the average's values are read back, not its decay.
             if (checkpoint.TensorNames.Any(n => n.StartsWith("generator_ema.", StringComparison.Ordinal))) gan.GeneratorEmaDecay ??= 0.999;

@@ -3,6 +3,7 @@ using Gan.Keras.Export.Checkpoints;
 using Gan.Keras.Models;
 using Gan.Keras.Tests.Export.Onnx;
 using Gan.Keras.Training;
+using Gan.Keras.Training.Runs;
 using TorchSharp;
 using Xunit;
 
@@ -75,7 +76,7 @@ public class ExportCommandTests
             using (torch.no_grad())
                 foreach (var tensor in saved.Gan.GeneratorEmaWeights.Values) tensor.mul_(0.5);
             using var checkpoint = TrainingCheckpoint.Capture(saved.Gan, epoch: 2, step: 10);
-            new CheckpointManager(saved.Folder.CheckpointFolder).Save(checkpoint);
+            new CheckpointManager(new RunFolder(run).CheckpointFolder).Save(checkpoint);
             expected = saved.Gan.GenerateFrom(z);
             trained = saved.Gan.Generator.Call(z);
         }

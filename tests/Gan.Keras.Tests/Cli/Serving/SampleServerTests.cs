@@ -270,6 +270,8 @@ public class SampleServerTests(ITestOutputHelper output)
 
         public IReadOnlyList<long> SampleShape => inner.SampleShape;
 
+        public (double Low, double High) OutputRange => inner.OutputRange;
+
         public string Description => inner.Description;
 
         public double[,]? Modes => inner.Modes;
@@ -295,6 +297,8 @@ public class SampleServerTests(ITestOutputHelper output)
         public int? NumClasses => inner.NumClasses;
 
         public IReadOnlyList<long> SampleShape => inner.SampleShape;
+
+        public (double Low, double High) OutputRange => inner.OutputRange;
 
         public string Description => inner.Description;
 
