@@ -194,6 +194,9 @@ internal sealed class Acgan : KerasPort
                     SampleImages(settings, epoch);
                 }
             }
+
+            // The GAN file the gan CLI opens (the port's addition)
+            KerasGanOutput.WriteRun(settings, "gan.keras", generator, discriminator, [GeneratorInput.Latent(LatentDim), GeneratorInput.Labels(NumClasses)]);
         }
 
         private void SampleImages(PortSettings settings, int epoch)
@@ -207,7 +210,7 @@ internal sealed class Acgan : KerasPort
         }
 
         private void SaveModel(PortSettings settings) =>
-            KerasGanOutput.WriteRun(settings, ("generator", generator), ("discriminator", discriminator));
+            KerasGanOutput.SaveModel(settings, ("generator", generator), ("discriminator", discriminator));
 
         public void Dispose()
         {

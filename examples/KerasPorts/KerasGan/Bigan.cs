@@ -197,8 +197,8 @@ internal sealed class Bigan : KerasPort
                     SaveImgs(settings, epoch);
             }
 
-            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
-            KerasGanOutput.WriteRun(settings, ("generator", generator), ("encoder", encoder), ("discriminator", discriminator));
+            // The trained networks' weights (the port's addition; no GAN file: see the doc)
+            KerasGanOutput.SaveModel(settings, ("generator", generator), ("encoder", encoder), ("discriminator", discriminator));
         }
 
         private void SaveImgs(PortSettings settings, int epoch)

@@ -190,8 +190,10 @@ internal sealed class Cogan : KerasPort
                     SampleImages(settings, epoch);
             }
 
-            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
-            KerasGanOutput.WriteRun(settings, ("g1", g1), ("g2", g2), ("d1", d1), ("d2", d2));
+            // The trained networks (the port's addition: their weights, and the GAN file the gan CLI opens)
+            KerasGanOutput.SaveModel(settings, ("g1", g1), ("g2", g2), ("d1", d1), ("d2", d2));
+            KerasGanOutput.WriteRun(settings, "gan1.keras", g1, d1, [GeneratorInput.Latent(LatentDim)]);
+            KerasGanOutput.WriteRun(settings, "gan2.keras", g2, d2, [GeneratorInput.Latent(LatentDim)]);
         }
 
         private void SampleImages(PortSettings settings, int epoch)

@@ -208,8 +208,8 @@ internal sealed class Infogan : KerasPort
                     SaveImgs(settings, epoch);
             }
 
-            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
-            KerasGanOutput.WriteRun(settings, ("generator", generator), ("discriminator", discriminator));
+            // The trained networks' weights (the port's addition; no GAN file: see the doc)
+            KerasGanOutput.SaveModel(settings, ("generator", generator), ("discriminator", discriminator));
         }
 
         private void SaveImgs(PortSettings settings, int epoch)

@@ -26,15 +26,13 @@ internal static class KerasGanOutput
     }
 
     /// <summary>
-    /// Writes the trained networks into <c>--out</c> (nothing without it): today each network's weights as
-    /// <c>DIR/saved_model/&lt;name&gt;.safetensors</c> (TorchSharp state-dict names), which is what the originals'
-    /// <c>save_model</c> keeps (<c>model.save_weights</c>; the JSON architecture has no counterpart here: the port's code
-    /// is the architecture). The hook for the run folder the <c>gan</c> CLI opens: once <c>GanModel.Save</c> (issue 20)
-    /// is on main, this is the one place that writes it.
+    /// The originals' <c>save_model</c>: each network's weights as <c>DIR/saved_model/&lt;name&gt;.safetensors</c>
+    /// (TorchSharp state-dict names; Keras's <c>model.save_weights</c>), or nothing without <c>--out</c>. Keras's JSON
+    /// architecture has no counterpart here: the port's code is the architecture, and <see cref="WriteRun"/> saves it.
     /// </summary>
     /// <param name="settings">The port's settings (<see cref="PortSettings.Out"/>).</param>
     /// <param name="networks">The networks by name (<c>generator</c>, <c>discriminator</c>, <c>encoder</c>, ...).</param>
-    public static void WriteRun(PortSettings settings, params (string Name, Model Network)[] networks)
+    public static void SaveModel(PortSettings settings, params (string Name, Model Network)[] networks)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(networks);
@@ -47,5 +45,26 @@ internal static class KerasGanOutput
             try { SafeTensorsFile.Save(Path.Combine(folder, $"{name}.safetensors"), weights); }
             finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
         }
+    }
+
+    /// <summary>
+    /// Writes the trained GAN as one file the <c>gan</c> CLI opens (<c>gan sample</c>, <c>export</c>, <c>serve</c>):
+    /// <see cref="GanModel.Save"/> of a <see cref="GanModel"/> wrapping the port's generator and discriminator, as
+    /// <c>DIR/&lt;fileName&gt;</c>, or nothing without <c>--out</c>. The port's addition: the originals keep no such file.
+    /// </summary>
+    /// <param name="settings">The port's settings (<see cref="PortSettings.Out"/> and the seed).</param>
+    /// <param name="fileName">The file's name, e.g. <c>gan.keras</c>.</param>
+    /// <param name="generator">The generator.</param>
+    /// <param name="discriminator">The discriminator (its first input the samples, a second one the labels).</param>
+    /// <param name="generatorInputs">What the generator's inputs are, in order (latent vector first, then labels).</param>
+    public static void WriteRun(PortSettings settings, string fileName, Model generator, Model discriminator, IReadOnlyList<GeneratorInput> generatorInputs)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Out is null) return;
+        Directory.CreateDirectory(settings.Out);
+        // Not disposed: a GanModel disposes its networks, which the port still owns (and CoGAN's share layers with the
+        // other pair); it holds nothing else but its random generator.
+        var gan = new GanModel(generator, discriminator, generatorInputs, seed: settings.Seed);
+        gan.Save(Path.Combine(settings.Out, fileName));
     }
 }

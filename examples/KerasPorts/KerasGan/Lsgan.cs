@@ -157,8 +157,9 @@ internal sealed class Lsgan : KerasPort
                     SampleImages(settings, epoch);
             }
 
-            // The trained networks (the port's addition: the run --out holds; see KerasGanOutput.WriteRun)
-            KerasGanOutput.WriteRun(settings, ("generator", generator), ("discriminator", discriminator));
+            // The trained networks (the port's addition: their weights, and the GAN file the gan CLI opens)
+            KerasGanOutput.SaveModel(settings, ("generator", generator), ("discriminator", discriminator));
+            KerasGanOutput.WriteRun(settings, "gan.keras", generator, discriminator, [GeneratorInput.Latent(LatentDim)]);
         }
 
         private void SampleImages(PortSettings settings, int epoch)

@@ -39,13 +39,14 @@ public sealed class KerasGanPortsTests
             var lines = CaptureStandardOutput(() => port.Run(new PortSettings { Steps = 3, Out = output, Seed = 0 }));
 
             // Then it prints Keras's counts, one progress line per step with finite losses, the grids of steps 0 and 2, and
-            // the weights of every network it printed
+            // the weights of every network it printed, and the GAN files the gan CLI opens
             Assert.Equal(expectedParams, lines.Where(l => l.StartsWith("params ", StringComparison.Ordinal)));
             var progress = lines.Where(l => l.Contains(" [D", StringComparison.Ordinal)).ToArray();
             Assert.Equal(["0 [D", "1 [D", "2 [D"], progress.Select(l => l[..4]));
             Assert.All(progress, line => Assert.All(Numbers(line), value => Assert.True(double.IsFinite(value), line)));
             Assert.True(File.Exists(Path.Combine(output, "images", "0.png")));
             Assert.True(File.Exists(Path.Combine(output, "images", "2.png")));
+            Assert.Equal(GanFiles(name), Directory.GetFiles(output, "*.keras").Select(Path.GetFileName).Order(StringComparer.Ordinal));
             var networks = expectedParams.Select(line => line.Split(' ')[1]).Order(StringComparer.Ordinal);
             Assert.Equal(networks, Directory.GetFiles(Path.Combine(output, "saved_model"), "*.safetensors").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal));
         }
@@ -69,6 +70,14 @@ public sealed class KerasGanPortsTests
         // Then: mean(log σ + ½((y − μ) / (exp(log σ) + 1e-7))²) over the two code columns, computed by hand
         Assert.Equal(0.28289924, loss.item<float>(), 1e-6);
     }
+
+    /// <summary>The GAN files a port writes for the gan CLI: none where GanModel cannot describe the networks (see docs/keras-ports).</summary>
+    private static string[] GanFiles(string port) => port switch
+    {
+        "infogan" or "bigan" => [],
+        "cogan" => ["gan1.keras", "gan2.keras"],
+        _ => ["gan.keras"],
+    };
 
     private static KerasPort FindPort(string name) =>
         typeof(KerasPort).Assembly.GetTypes()
