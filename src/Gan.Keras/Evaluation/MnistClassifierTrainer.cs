@@ -4,6 +4,8 @@ using System.Text;
 using Gan.Keras.Data;
 using Gan.Keras.Internal;
 using Gan.Keras.Export;
+using Gan.Keras.Losses;
+using Gan.Keras.Optimizers;
 using TorchSharp;
 
 namespace Gan.Keras.Evaluation;
@@ -87,9 +89,9 @@ public static class MnistClassifierTrainer
             using (testX)
             using (testY)
             {
-                using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate);
+                // Keras's own loop: compile once, one train_on_batch per shuffled batch.
+                model.Compile(new Adam(options.LearningRate), new SparseCategoricalCrossentropy(fromLogits: true));
                 long steps = (options.TrainCount + options.BatchSize - 1) / options.BatchSize;
-                model.train();
                 for (int epoch = 0; epoch < options.Epochs; epoch++)
                 {
                     using var order = torch.randperm(options.TrainCount, generator: generator);
@@ -98,14 +100,10 @@ public static class MnistClassifierTrainer
                         using var scope = torch.NewDisposeScope();
                         long start = step * options.BatchSize;
                         var index = order.narrow(0, start, Math.Min(options.BatchSize, options.TrainCount - start));
-                        var loss = torch.nn.functional.cross_entropy(model.forward(trainX.index_select(0, index)), trainY.index_select(0, index));
-                        optimizer.zero_grad();
-                        loss.backward();
-                        optimizer.step();
+                        model.TrainOnBatch(trainX.index_select(0, index), trainY.index_select(0, index));
                         progress?.Report(new EvaluationProgress($"training classifier (epoch {epoch + 1}/{options.Epochs})", step + 1, steps));
                     }
                 }
-                model.eval();
                 double accuracy = Accuracy(model, testX, testY);
                 progress?.Report(new EvaluationProgress("testing classifier", options.TestCount, options.TestCount));
                 try
@@ -149,7 +147,6 @@ public static class MnistClassifierTrainer
                 throw new InvalidDataException($"missing or misshapen tensors: {string.Join(", ", problems)}");
             using (torch.no_grad())
                 foreach (var (name, tensor) in live) tensor.copy_(tensors[name]);
-            model.eval();
             double accuracy = double.Parse(metadata["test_accuracy"], CultureInfo.InvariantCulture);
             return new TrainedClassifier(model, accuracy, options.TrainCount, options.TestCount, path, key, loadedFromCache: true);
         }

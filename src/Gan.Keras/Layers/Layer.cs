@@ -89,6 +89,13 @@ public abstract partial class Layer : torch.nn.Module<torch.Tensor, torch.Tensor
         }
     }
 
+    /// <summary>Gets or sets this layer's own <see cref="Trainable"/> flag, leaving its sublayers' as they are (a compiled model restores the flags it was compiled with).</summary>
+    internal bool OwnTrainable
+    {
+        get => trainable;
+        set => trainable = value;
+    }
+
     /// <summary>Gets the weights that gradients update, including those of sublayers; empty when not <see cref="Trainable"/>.</summary>
     public IReadOnlyList<Parameter> TrainableVariables =>
         trainable ? OwnTrainableWeights().Concat(SubLayers.SelectMany(l => l.TrainableVariables)).ToArray() : Array.Empty<Parameter>();

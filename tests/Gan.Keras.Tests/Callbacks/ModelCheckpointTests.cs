@@ -47,4 +47,55 @@ public class ModelCheckpointTests
         // Then only the completed epoch 1 was saved
         Assert.Equal(new[] { 1 }, callback.Manager.Entries.Select(e => e.Epoch));
     }
+
+    [Fact]
+    public void SaveBestOnly_SavesExactlyTheEpochsThatImproveTheMonitoredLog()
+    {
+        // Given a checkpoint that keeps only improvements of d_loss (lower is better)
+        string folder = TestPaths.NewTempFolder();
+        using var data = TinyGan.Data();
+        using var gan = TinyGan.Create();
+        var callback = new ModelCheckpoint(folder, keep: 10, monitor: "d_loss", saveBestOnly: true);
+
+        // When 6 epochs run
+        var history = gan.Fit(data, epochs: 6, batchSize: 64, callbacks: new Callback[] { callback });
+
+        // Then the saved epochs are the running minima of the history's d_loss
+        var losses = history["d_loss"];
+        var expected = Enumerable.Range(0, losses.Count).Where(i => losses.Take(i).All(previous => losses[i] < previous)).Select(i => i + 1).ToArray();
+        Assert.Equal(expected, callback.Manager.Entries.Select(e => e.Epoch));
+        Assert.Contains(1, expected);
+        Assert.True(expected.Length < 6 || losses.Zip(losses.Skip(1)).All(p => p.Second < p.First));
+    }
+
+    [Fact]
+    public void SaveBestOnly_OnAMissingLog_SavesNothing_AndWarnsOnceNamingTheLogs()
+    {
+        string folder = TestPaths.NewTempFolder();
+        using var data = TinyGan.Data();
+        using var gan = TinyGan.Create();
+        var callback = new ModelCheckpoint(folder, monitor: "val_accuracy", saveBestOnly: true);
+        var warnings = new List<string>();
+        var previous = Gan.Keras.Internal.Warnings.Handler;
+        Gan.Keras.Internal.Warnings.Handler = warnings.Add;
+        try
+        {
+            gan.Fit(data, epochs: 2, batchSize: 64, callbacks: new Callback[] { callback });
+        }
+        finally
+        {
+            Gan.Keras.Internal.Warnings.Handler = previous;
+        }
+
+        Assert.Empty(callback.Manager.Entries);
+        var warning = Assert.Single(warnings);
+        Assert.Contains("no 'val_accuracy'", warning, StringComparison.Ordinal);
+        Assert.Contains("d_loss", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mode_OtherThanMinMaxAuto_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => new ModelCheckpoint(TestPaths.NewTempFolder(), mode: "lowest"));
+    }
 }
