@@ -1,5 +1,7 @@
 using System.Globalization;
+using Gan.Keras.Export.Images;
 using Gan.Keras.Models;
+using TorchSharp;
 
 namespace Gan.Keras.Examples.KerasPorts;
 
@@ -27,5 +29,28 @@ internal abstract class KerasPort
         ArgumentNullException.ThrowIfNull(model);
         long trainable = model.TrainableVariables.Sum(v => v.numel());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"params {network} {model.CountParams()} {trainable}"));
+    }
+
+    /// <summary>
+    /// Writes the run into <see cref="PortSettings.Out"/> (nothing when it is null): the sample grid <c>samples.png</c>
+    /// (images in [−1, 1], <paramref name="columns"/> per row), and the trained GAN when there is one.
+    /// </summary>
+    /// <remarks>
+    /// The hook where the run folder is completed: the GAN itself is written here once <c>GanModel.Save</c> exists
+    /// (issue 20); until then only the samples are. Ports whose networks are not one <see cref="GanModel"/> (CycleGAN's
+    /// four) pass null.
+    /// </remarks>
+    /// <returns>The path of the sample grid, or null when no folder was given.</returns>
+    protected static string? WriteRun(PortSettings settings, GanModel? gan, torch.Tensor samples, int columns)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(samples);
+        _ = gan; // issue 20: gan.Save(settings.Out) goes here.
+        if (settings.Out is null) return null;
+        Directory.CreateDirectory(settings.Out);
+        string path = Path.Combine(settings.Out, "samples.png");
+        ImageGrid.SavePng(path, samples, columns);
+        Console.WriteLine($"samples {path}");
+        return path;
     }
 }

@@ -1,5 +1,5 @@
 // Twelve Keras GAN examples ported line by line to Gan.Keras: `KerasPorts <port> [--steps N] [--out DIR] [--seed S]`.
-// Each port is a KerasPort subclass in Ports/ (keras-io) or KerasGan/ (the Keras-GAN collection); this file only
+// Each port is a KerasPort subclass in KerasIo/ (keras-io) or KerasGan/ (the Keras-GAN collection); this file only
 // finds them and binds the command line. docs/keras-ports.md lists them beside their originals.
 using System.Reflection;
 using Gan.Keras.Examples;

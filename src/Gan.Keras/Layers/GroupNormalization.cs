@@ -25,7 +25,10 @@ public sealed class GroupNormalization : Layer
     /// <param name="center">Whether to add the learned offset β.</param>
     /// <param name="scale">Whether to multiply by the learned scale γ.</param>
     /// <param name="name">Layer name.</param>
-    public GroupNormalization(int groups = 32, double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null) : base(name)
+    /// <param name="gammaInitializer">Initializer of γ; ones by default (CycleGAN draws it from N(0, 0.02)).</param>
+    /// <param name="betaInitializer">Initializer of β; zeros by default.</param>
+    public GroupNormalization(int groups = 32, double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null,
+        Initializer? gammaInitializer = null, Initializer? betaInitializer = null) : base(name)
     {
         if (groups == 0 || groups < -1)
             throw new ArgumentOutOfRangeException(nameof(groups), groups, "groups must be positive, or -1 for one group per channel (instance normalisation).");
@@ -35,6 +38,8 @@ public sealed class GroupNormalization : Layer
         Epsilon = epsilon;
         Center = center;
         Scale = scale;
+        GammaInitializer = gammaInitializer ?? new Ones();
+        BetaInitializer = betaInitializer ?? new Zeros();
     }
 
     /// <summary>Gets the number of groups as given (−1: one per channel).</summary>
@@ -48,6 +53,12 @@ public sealed class GroupNormalization : Layer
 
     /// <summary>Gets a value indicating whether γ is learned.</summary>
     public bool Scale { get; }
+
+    /// <summary>Gets the initializer of γ (Keras's <c>gamma_initializer</c>).</summary>
+    public Initializer GammaInitializer { get; }
+
+    /// <summary>Gets the initializer of β (Keras's <c>beta_initializer</c>).</summary>
+    public Initializer BetaInitializer { get; }
 
     /// <inheritdoc />
     public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
@@ -84,8 +95,8 @@ public sealed class GroupNormalization : Layer
     protected override void BuildWeights(IReadOnlyList<long> inputShape)
     {
         var channels = new[] { inputShape[0] };
-        if (Scale) AddWeight("gamma", channels, new Ones());
-        if (Center) AddWeight("beta", channels, new Zeros());
+        if (Scale) AddWeight("gamma", channels, GammaInitializer);
+        if (Center) AddWeight("beta", channels, BetaInitializer);
     }
 
     /// <inheritdoc />

@@ -6,7 +6,8 @@ namespace Gan.Keras.Losses;
 /// <summary>
 /// Binary cross-entropy, as Keras's <c>BinaryCrossentropy</c>. With probabilities (<c>fromLogits: false</c>) they are
 /// first clipped to [ε, 1−ε] (ε = 1e-7, Keras's backend epsilon), so the loss stays finite and the gradient flows only
-/// inside that range. With logits it uses the stable form <c>max(x,0) − x·y + log(1 + e^−|x|)</c>.
+/// inside that range. With logits it uses the stable form <c>max(x,0) − x·y + log(1 + e^−|x|)</c>. Targets may lie outside
+/// [0, 1] (noisy labels such as <c>1 + 0.05·u</c>), as TensorFlow's Keras allows: the loss is the same linear function of y.
 /// </summary>
 /// <remarks>
 /// Passing <c>fromLogits: true</c> the output of a sigmoid is the seed article's TensorFlow bug: the sigmoid is then
@@ -63,7 +64,12 @@ public sealed class BinaryCrossentropy : Loss
         {
             // As Keras 3's torch backend: clip, then libtorch's binary_cross_entropy (also PyTorch's BCELoss kernel).
             var clipped = yPred.clamp((float)Epsilon, (float)(1 - Epsilon));
-            elementwise = torch.nn.functional.binary_cross_entropy(clipped, target, reduction: torch.nn.Reduction.None);
+            // libtorch's kernel refuses targets outside [0, 1]; TensorFlow's −(y·log p + (1 − y)·log(1 − p)) takes any y
+            // (keras-io's DCGAN trains on labels 1 + 0.05·U[0, 1)). The loss is linear in y, so the part of y beyond
+            // [0, 1] adds (y − clip(y))·(log(1 − p) − log p): exactly zero, value and gradient, for targets inside.
+            var inside = target.clamp(0f, 1f);
+            elementwise = torch.nn.functional.binary_cross_entropy(clipped, inside, reduction: torch.nn.Reduction.None)
+                + (target - inside) * (torch.log1p(-clipped) - torch.log(clipped));
         }
         var perExample = yPred.dim() > 1 ? elementwise.mean(new long[] { -1 }) : elementwise;
         return perExample.MoveToOuterDisposeScope();

@@ -1,4 +1,5 @@
 using Gan.Keras.Layers;
+using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Tests.Export.Onnx;
 using TorchSharp;
 using Xunit;
@@ -55,6 +56,22 @@ public class GroupNormalizationTests
         Assert.Equal(2.4990007493755464, actual[1], 5);
         Assert.Equal(1.2498750234326181, actual[2], 5);
         Assert.Equal(-0.7498750234326181, actual[3], 5);
+    }
+
+    [Fact]
+    public void Build_FillsGammaAndBetaWithTheGivenInitializers()
+    {
+        // Given CycleGAN's γ ~ N(0, 0.02) and a constant β of 0.5 on 512 channels
+        using var layer = new GroupNormalization(groups: -1, gammaInitializer: new RandomNormal(0.0, 0.02), betaInitializer: new RandomUniform(0.5, 0.5 + 1e-9));
+
+        // When
+        layer.Build(new long[] { 512, 2, 2 });
+
+        // Then γ has N(0, 0.02)'s moments (not the default ones), β is 0.5
+        var gamma = layer.get_parameter("gamma")!;
+        Assert.InRange(gamma.mean().item<float>(), -0.006f, 0.006f);
+        Assert.InRange(gamma.std().item<float>(), 0.016f, 0.024f);
+        Assert.InRange(layer.get_parameter("beta")!.min().item<float>(), 0.4999f, 0.5001f);
     }
 
     [Fact]

@@ -22,6 +22,25 @@ public class BinaryCrossentropyTests
     }
 
     [Fact]
+    public void Probabilities_TakeTargetsOutsideZeroToOne_AsTensorFlowsKeras()
+    {
+        // Given keras-io DCGAN's noisy labels: targets 1.05 and −0.02 for probabilities 0.8 and 0.3
+        var bce = new BinaryCrossentropy();
+        using var y = torch.tensor(new float[] { 1.05f, -0.02f }, new long[] { 2, 1 });
+        using var p = torch.tensor(new float[] { 0.8f, 0.3f }, new long[] { 2, 1 }).requires_grad_(true);
+
+        // When
+        using var loss = bce.Call(y, p);
+        loss.backward();
+
+        // Then −(y·log p + (1 − y)·log(1 − p)), mean 0.24677890999460175, and its gradient (p − y)/(p(1 − p))/2 (hand-computed)
+        Assert.Equal(0.24677890999460175, loss.item<float>(), 5);
+        var grad = p.grad!.data<float>().ToArray();
+        Assert.Equal(-0.78125, grad[0], 4);
+        Assert.Equal(0.761904761904762, grad[1], 4);
+    }
+
+    [Fact]
     public void Probabilities_AreClippedBelowOne_SoACertainWrongAnswerCostsMinusLogEpsilon()
     {
         // Given a prediction of exactly 1 for a target of 0
