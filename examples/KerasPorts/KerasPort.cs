@@ -33,21 +33,36 @@ internal abstract class KerasPort
 
     /// <summary>
     /// Writes the run into <see cref="PortSettings.Out"/> (nothing when it is null): the sample grid <c>samples.png</c>
-    /// (images in [−1, 1], <paramref name="columns"/> per row), and the trained GAN when there is one.
+    /// (images in [−1, 1], <paramref name="columns"/> per row), and the trained GAN as <c>gan.keras</c>
+    /// (<see cref="GanModel.Save"/>), which <c>gan sample|export|serve|eval --checkpoint DIR</c> opens.
     /// </summary>
     /// <remarks>
-    /// The hook where the run folder is completed: the GAN itself is written here once <c>GanModel.Save</c> exists
-    /// (issue 20); until then only the samples are. Ports whose networks are not one <see cref="GanModel"/> (CycleGAN's
-    /// four) pass null.
+    /// A <see cref="GanModel"/> subclass (a port that overrides the step, or <see cref="ConditionalGanModel"/>) cannot be
+    /// described by a file: the port says so and writes the grid only. Ports whose networks are not one
+    /// <see cref="GanModel"/> (CycleGAN's four) pass null.
     /// </remarks>
     /// <returns>The path of the sample grid, or null when no folder was given.</returns>
     protected static string? WriteRun(PortSettings settings, GanModel? gan, torch.Tensor samples, int columns)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(samples);
-        _ = gan; // issue 20: gan.Save(settings.Out) goes here.
         if (settings.Out is null) return null;
         Directory.CreateDirectory(settings.Out);
+        if (gan is not null)
+        {
+            // The GAN file the gan CLI opens (sample, export, serve, eval); a GanModel subclass's step is C# code, which
+            // no file describes, so those ports keep their grid only and say so.
+            string ganPath = Path.Combine(settings.Out, "gan.keras");
+            try
+            {
+                gan.Save(ganPath);
+                Console.WriteLine($"gan {ganPath}");
+            }
+            catch (NotSupportedException e)
+            {
+                Console.WriteLine($"gan not saved: {e.Message}");
+            }
+        }
         string path = Path.Combine(settings.Out, "samples.png");
         ImageGrid.SavePng(path, samples, columns);
         Console.WriteLine($"samples {path}");

@@ -208,8 +208,26 @@ internal sealed class Infogan : KerasPort
                     SaveImgs(settings, epoch);
             }
 
-            // The trained networks' weights (the port's addition; no GAN file: see the doc)
+            // The trained networks' weights (the port's addition)
             KerasGanOutput.SaveModel(settings, ("generator", generator), ("discriminator", discriminator));
+            WriteGanFile(settings);
+        }
+
+        /// <summary>
+        /// The GAN file the gan CLI opens (the port's addition): the generator behind its three parts as separate inputs
+        /// (noise, one-hot label, continuous code; the original packs them into one vector in that order), and the
+        /// discriminator's adversarial head alone (the Q heads hold the linmax Lambda, which no file describes).
+        /// </summary>
+        private void WriteGanFile(PortSettings settings)
+        {
+            var noise = Keras.Input([62], name: "latent");
+            var code = Keras.Input([NumClasses], name: "code");
+            var continuous = Keras.Input([2], name: "continuous_code");
+            var packed = new Concatenate(axis: 1).Call(noise, code, continuous);
+            var sampling = new Functional([noise, code, continuous], generator.Call(packed), name: "generator");
+            var adversary = new Functional(discriminator.Inputs, [discriminator.Outputs[0]], name: "discriminator");
+            KerasGanOutput.WriteRun(settings, "gan.keras", sampling, adversary,
+                [GeneratorInput.Latent(62), GeneratorInput.CategoricalCode(NumClasses), GeneratorInput.UniformCode(2)]);
         }
 
         private void SaveImgs(PortSettings settings, int epoch)

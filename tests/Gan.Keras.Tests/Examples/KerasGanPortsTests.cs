@@ -74,7 +74,7 @@ public sealed class KerasGanPortsTests
     /// <summary>The GAN files a port writes for the gan CLI: none where GanModel cannot describe the networks (see docs/keras-ports).</summary>
     private static string[] GanFiles(string port) => port switch
     {
-        "infogan" or "bigan" => [],
+        "bigan" => [],
         "cogan" => ["gan1.keras", "gan2.keras"],
         _ => ["gan.keras"],
     };
