@@ -59,11 +59,9 @@ internal static class SupervisedFit
         {
             long length = Math.Min(batchSize, count - start);
             var (batchTotal, batchOutputs) = compiled.Step(Slice(x, start, length), Slice(y, start, length), new torch.Tensor?[compiled.Losses.Count], update: false);
-            total = Accumulate(total, batchTotal, length);
-            perOutput = perOutput is null ? batchOutputs.Select(l => l * length).ToArray() : perOutput.Zip(batchOutputs, (sum, l) => sum + l * length).ToArray();
+            AddBatch(ref total, ref perOutput, batchTotal, batchOutputs, length);
         }
-        var values = compiled.ReadLogs(total! / count, perOutput!.Select(l => l / count).ToArray());
-        return compiled.MetricsNames.Zip(values).ToDictionary(p => p.First, p => p.Second);
+        return compiled.MetricsNames.Zip(MeanLogs(compiled, total!, perOutput!, count)).ToDictionary(p => p.First, p => p.Second);
     }
 
     /// <summary>Keras's <c>fit</c> on tensors; returns the history of the epochs' logs.</summary>
@@ -92,12 +90,11 @@ internal static class SupervisedFit
                     var rows = order?.narrow(0, start, length);
                     var (batchTotal, batchOutputs) = compiled.Step(Take(x, rows, start, length), Take(y, rows, start, length), noWeights, update: true);
                     // Running sums stay on the device: read once at the epoch's end.
-                    total = Accumulate(total, batchTotal, length).MoveToOuterDisposeScope();
-                    perOutput = (perOutput is null ? batchOutputs.Select(l => l * length) : perOutput.Zip(batchOutputs, (sum, l) => sum + l * length))
-                        .Select(t => t.MoveToOuterDisposeScope()).ToArray();
+                    AddBatch(ref total, ref perOutput, batchTotal, batchOutputs, length);
+                    total.MoveToOuterDisposeScope();
+                    foreach (var sum in perOutput) sum.MoveToOuterDisposeScope();
                 }
-                var values = compiled.ReadLogs(total! / count, perOutput!.Select(l => l / count).ToArray());
-                foreach (var (name, value) in compiled.MetricsNames.Zip(values)) logs[name] = value;
+                foreach (var (name, value) in compiled.MetricsNames.Zip(MeanLogs(compiled, total!, perOutput!, count))) logs[name] = value;
             }
             if (validationData is { } v)
                 foreach (var (name, value) in Evaluate(model, compiled, v.X, v.Y, batchSize)) logs["val_" + name] = value;
@@ -108,7 +105,16 @@ internal static class SupervisedFit
         return history;
     }
 
-    private static torch.Tensor Accumulate(torch.Tensor? sum, torch.Tensor value, long weight) => sum is null ? value * weight : sum + value * weight;
+    /// <summary>Adds a batch's losses, weighted by its size, to the running sums (created at the first batch).</summary>
+    private static void AddBatch([System.Diagnostics.CodeAnalysis.NotNull] ref torch.Tensor? total, [System.Diagnostics.CodeAnalysis.NotNull] ref torch.Tensor[]? perOutput, torch.Tensor batchTotal, torch.Tensor[] batchOutputs, long length)
+    {
+        total = total is null ? batchTotal * length : total + batchTotal * length;
+        perOutput = perOutput is null ? batchOutputs.Select(l => l * length).ToArray() : perOutput.Zip(batchOutputs, (sum, l) => sum + l * length).ToArray();
+    }
+
+    /// <summary>The means over <paramref name="count"/> examples of the summed losses, with the metrics, in one host read.</summary>
+    private static double[] MeanLogs(ModelCompilation compiled, torch.Tensor total, torch.Tensor[] perOutput, long count) =>
+        compiled.ReadLogs(total / count, perOutput.Select(l => l / count).ToArray());
 
     private static torch.Tensor[] Slice(IReadOnlyList<torch.Tensor> tensors, long start, long length) => tensors.Select(t => t.narrow(0, start, length)).ToArray();
 

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using Gan.Keras.Saving;
 using Gan.Keras.Tests.Fuzzing;
@@ -31,7 +30,7 @@ public class GanFileFuzzTests(ITestOutputHelper output)
             gan.Save(path);
         }
         byte[] valid = File.ReadAllBytes(path);
-        var entries = Entries(valid);
+        var entries = ZipEntries.Read(valid);
         string config = Encoding.UTF8.GetString(entries[KerasArchive.ConfigEntry]);
         var target = new FuzzTarget("saved GAN (.keras zip)", path, valid, Generate, bytes =>
         {
@@ -65,34 +64,11 @@ public class GanFileFuzzTests(ITestOutputHelper output)
                     return m.Mutate(valid);
                 case < 4:
                     var json = new JsonMutator(m.Random, Dictionary).Mutate(config);
-                    return json with { Description = $"config.json: {json.Description}", Bytes = Zip(entries, KerasArchive.ConfigEntry, json.Bytes) };
+                    return json with { Description = $"config.json: {json.Description}", Bytes = ZipEntries.Replace(entries, KerasArchive.ConfigEntry, json.Bytes) };
                 default:
                     var weights = SafeTensorsMutations.Mutate(m, entries[KerasArchive.WeightsEntry]);
-                    return weights with { Description = $"tensors: {weights.Description}", Bytes = Zip(entries, KerasArchive.WeightsEntry, weights.Bytes) };
+                    return weights with { Description = $"tensors: {weights.Description}", Bytes = ZipEntries.Replace(entries, KerasArchive.WeightsEntry, weights.Bytes) };
             }
         }
-    }
-
-    private static Dictionary<string, byte[]> Entries(byte[] zip)
-    {
-        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-        return archive.Entries.ToDictionary(e => e.FullName, e =>
-        {
-            using var data = new MemoryStream();
-            using (var stream = e.Open()) stream.CopyTo(data);
-            return data.ToArray();
-        });
-    }
-
-    private static byte[] Zip(Dictionary<string, byte[]> entries, string replaced, byte[] bytes)
-    {
-        using var memory = new MemoryStream();
-        using (var archive = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var (name, data) in entries)
-            {
-                using var stream = archive.CreateEntry(name, CompressionLevel.Fastest).Open();
-                stream.Write(name == replaced ? bytes : data);
-            }
-        return memory.ToArray();
     }
 }
