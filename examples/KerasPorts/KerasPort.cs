@@ -37,9 +37,9 @@ internal abstract class KerasPort
     /// (<see cref="GanModel.Save"/>), which <c>gan sample|export|serve|eval --checkpoint DIR</c> opens.
     /// </summary>
     /// <remarks>
-    /// A <see cref="GanModel"/> subclass (a port that overrides the step, or <see cref="ConditionalGanModel"/>) cannot be
-    /// described by a file: the port says so and writes the grid only. Ports whose networks are not one
-    /// <see cref="GanModel"/> (CycleGAN's four) pass null.
+    /// A <see cref="GanModel"/> subclass (a port that overrides the step) is saved once registered
+    /// (<see cref="Saving.SerializableGans"/>); one that is not makes the port say why and write the grid only. Ports whose
+    /// networks are not one <see cref="GanModel"/> (CycleGAN's four) pass null and save their networks themselves.
     /// </remarks>
     /// <returns>The path of the sample grid, or null when no folder was given.</returns>
     protected static string? WriteRun(PortSettings settings, GanModel? gan, torch.Tensor samples, int columns)
@@ -50,8 +50,8 @@ internal abstract class KerasPort
         Directory.CreateDirectory(settings.Out);
         if (gan is not null)
         {
-            // The GAN file the gan CLI opens (sample, export, serve, eval); a GanModel subclass's step is C# code, which
-            // no file describes, so those ports keep their grid only and say so.
+            // The GAN file the gan CLI opens (sample, export, serve, eval); an unregistered GanModel subclass cannot be
+            // saved (its step is C# code), so such a port keeps its grid only and says so.
             string ganPath = Path.Combine(settings.Out, "gan.keras");
             try
             {

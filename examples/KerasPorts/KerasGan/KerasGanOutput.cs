@@ -26,9 +26,10 @@ internal static class KerasGanOutput
     }
 
     /// <summary>
-    /// The originals' <c>save_model</c>: each network's weights as <c>DIR/saved_model/&lt;name&gt;.safetensors</c>
-    /// (TorchSharp state-dict names; Keras's <c>model.save_weights</c>), or nothing without <c>--out</c>. Keras's JSON
-    /// architecture has no counterpart here: the port's code is the architecture, and <see cref="WriteRun"/> saves it.
+    /// The originals' <c>save_model</c>, which writes each network's architecture (<c>model.to_json()</c>) and weights
+    /// (<c>save_weights</c>): both in one file per network, <c>DIR/saved_model/&lt;name&gt;.keras</c> (<see cref="Model.Save"/>,
+    /// Keras 3's <c>model.save</c>; <see cref="Model.Load"/> reads it back), or nothing without <c>--out</c>. A network
+    /// no file can describe (a <see cref="Layers.Lambda"/>) is written as its weights, <c>&lt;name&gt;.weights.safetensors</c>.
     /// </summary>
     /// <param name="settings">The port's settings (<see cref="PortSettings.Out"/>).</param>
     /// <param name="networks">The networks by name (<c>generator</c>, <c>discriminator</c>, <c>encoder</c>, ...).</param>
@@ -41,9 +42,18 @@ internal static class KerasGanOutput
         Directory.CreateDirectory(folder);
         foreach (var (name, network) in networks)
         {
-            var weights = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach(), StringComparer.Ordinal);
-            try { SafeTensorsFile.Save(Path.Combine(folder, $"{name}.safetensors"), weights); }
-            finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+            try
+            {
+                network.Save(Path.Combine(folder, $"{name}.keras"));
+            }
+            catch (NotSupportedException e)
+            {
+                // A network no file describes (InfoGAN's Q heads hold a Lambda): its weights alone, as save_weights.
+                Console.WriteLine($"{name} saved as weights only: {e.Message}");
+                var weights = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach(), StringComparer.Ordinal);
+                try { SafeTensorsFile.Save(Path.Combine(folder, $"{name}.weights.safetensors"), weights); }
+                finally { foreach (var tensor in weights.Values) tensor.Dispose(); }
+            }
         }
     }
 

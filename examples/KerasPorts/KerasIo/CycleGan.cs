@@ -6,6 +6,7 @@ using Gan.Keras.Layers.Initializers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
 using Gan.Keras.Optimizers;
+using Gan.Keras.Saving;
 using Gan.Keras.Training;
 using TorchSharp;
 
@@ -103,6 +104,19 @@ internal sealed class CycleGan : KerasPort
             var prediction = cycleGanModel.GenG.Call(testHorses);
             var pairs = torch.stack(new[] { testHorses, prediction }, 1).reshape(-1, 3, ImageSize, ImageSize);
             WriteRun(settings, null, pairs, columns: 2);
+        }
+
+        // The original's ModelCheckpoint(save_weights_only=True), whole instead: each network as DIR/<name>.keras
+        // (Model.Save), its custom layer registered as the original's @register_keras_serializable would.
+        if (settings.Out is not null)
+        {
+            SerializableLayers.Register<ReflectionPadding2D, ReflectionPadding2DConfig>("KerasIo");
+            foreach (var model in new[] { cycleGanModel.GenG, cycleGanModel.GenF, cycleGanModel.DiscX, cycleGanModel.DiscY })
+            {
+                string path = Path.Combine(settings.Out, model.Name + ".keras");
+                model.Save(path);
+                Console.WriteLine($"model {path}");
+            }
         }
     }
 

@@ -5,6 +5,7 @@ using Gan.Keras.Data;
 using Gan.Keras.Layers;
 using Gan.Keras.Losses;
 using Gan.Keras.Models;
+using Gan.Keras.Saving;
 using Gan.Keras.Optimizers;
 using Gan.Keras.Training;
 using TorchSharp;
@@ -82,6 +83,10 @@ internal sealed class DcganKerasIo : KerasPort
             inputShape: new long[] { LatentDim },
             name: "generator");
         PrintParams("generator", generator);
+
+        // @keras.saving.register_keras_serializable: the port's addition, so that gan.keras names the subclass. Without this
+        // code (the gan CLI) the file still opens as the GanModel it samples as (the step is the only override).
+        SerializableGans.Register(p => new KerasIoGan(p.Discriminator, p.Generator, ((LatentInput)p.GeneratorInputs[0]).Dim, p.Seed), "KerasIo", "GAN");
 
         // gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
         using var gan = new KerasIoGan(discriminator, generator, LatentDim, settings.Seed);

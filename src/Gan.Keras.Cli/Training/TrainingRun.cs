@@ -96,8 +96,9 @@ internal sealed class TrainingRun
         using var data = OpenData(options);
         // Restored by the loop through the one resume path (ITrainingContext.Resume), as BackupAndRestore does.
         using var checkpoint = manager.LoadLatest();
-        // The architecture the checkpoint records, when it records one: the GAN that trained, whatever built it.
-        using var gan = checkpoint.HasArchitecture ? checkpoint.CreateGan() : options.CreateGan(data.ElementShape);
+        // The architecture the checkpoint records, when it records one: the GAN that trained, whatever built it (its own
+        // type, never a sampling stand-in for a subclass whose code is not here).
+        using var gan = checkpoint.HasArchitecture ? checkpoint.CreateGan(TrainingStateParts.All) : options.CreateGan(data.ElementShape);
         using var threadLimit = TorchThreads.Limit(threads ?? session.Threads(IntraOpThreads.For(gan)));
         gan.To(device, dtype);
         int start = checkpoint.Epoch;

@@ -20,8 +20,6 @@ internal static class GanFile
     /// <summary>The <c>format</c> metadata of a saved GAN.</summary>
     public const string Format = "gan-keras.gan.v1";
 
-    private const string ClassName = "GanModel";
-
     /// <summary>Saves <paramref name="gan"/> to <paramref name="path"/>.</summary>
     public static void Save(GanModel gan, string path)
     {
@@ -33,13 +31,16 @@ internal static class GanFile
     }
 
     /// <summary>Loads a GAN from a file's bytes; <paramref name="path"/> names the file in errors.</summary>
-    public static GanModel Load(byte[] bytes, string path)
+    /// <param name="bytes">The file's bytes.</param>
+    /// <param name="path">The file, for errors.</param>
+    /// <param name="restore">Which parts to restore, of those saved (all by default; <see cref="Create"/> says what fewer allows).</param>
+    public static GanModel Load(byte[] bytes, string path, TrainingStateParts restore = TrainingStateParts.All)
     {
         var (metadata, file, tensors) = KerasArchive.Read(bytes, path);
         try
         {
             ModelFile.CheckFormat(metadata, path, Format);
-            return Create(file, tensors, path);
+            return Create(file, tensors, path, restore);
         }
         finally
         {
@@ -47,12 +48,12 @@ internal static class GanFile
         }
     }
 
-    /// <summary>The GAN's config object: <c>{"module", "class_name": "GanModel", "config": {...}}</c>.</summary>
-    /// <exception cref="NotSupportedException">The GAN is a subclass of <see cref="GanModel"/>, or a part cannot be described.</exception>
+    /// <summary>The GAN's config object: <c>{"module", "class_name": "GanModel", "config": {...}, "registered_name"}</c>.</summary>
+    /// <exception cref="NotSupportedException">The GAN is an unregistered subclass of <see cref="GanModel"/>, or a part cannot be described.</exception>
     public static JsonObject Describe(GanModel gan)
     {
-        if (gan.GetType() != typeof(GanModel))
-            throw new NotSupportedException($"A {gan.GetType().Name} cannot be saved whole: it is a subclass of GanModel, whose overrides are C# code a file cannot hold. Save its networks (Model.Save) or its weights (SaveWeights).");
+        var type = SerializableGans.ForType(gan.GetType())
+            ?? throw new NotSupportedException($"A {gan.GetType().Name} cannot be saved whole until its type is registered: its overrides are C# code a file cannot hold. Call SerializableGans.Register(p => new {gan.GetType().Name}(...), \"MyProject\") first (Keras: register_keras_serializable), or save its networks (Model.Save).");
         var config = new JsonObject
         {
             ["generator"] = KerasJson.Serialize(gan.Generator),
@@ -63,8 +64,10 @@ internal static class GanFile
             ["output_range"] = new JsonArray(gan.OutputRange.Low, gan.OutputRange.High),
             ["generator_ema_decay"] = gan.GeneratorEmaDecay,
             ["compile_config"] = gan.IsCompiled ? CompileConfig(gan) : null,
+            // A program without the subclass's code may still sample it as this built-in class (SavedGan).
+            ["sampled_as"] = type.RegisteredName is null ? null : SerializableGans.SamplingClass(gan.GetType())?.ClassName,
         };
-        return new JsonObject { ["module"] = "gan_keras.models", ["class_name"] = ClassName, ["config"] = config, ["registered_name"] = null };
+        return new JsonObject { ["module"] = type.Module, ["class_name"] = type.ClassName, ["config"] = config, ["registered_name"] = type.RegisteredName };
     }
 
     private static JsonObject CompileConfig(GanModel gan) => new()
@@ -90,21 +93,23 @@ internal static class GanFile
     /// <param name="file">The config object.</param>
     /// <param name="tensors">The saved tensors (<see cref="TrainingState"/>'s names).</param>
     /// <param name="path">The file, for errors.</param>
-    /// <param name="restore">Which parts to restore, of those saved (all by default).</param>
+    /// <param name="restore">
+    /// Which parts to restore, of those saved (all by default). Without the optimizers (to sample, not to train), a
+    /// subclass that is not registered here is made as the built-in class the file says it samples as.
+    /// </param>
     public static GanModel Create(JsonObject file, IReadOnlyDictionary<string, torch.Tensor> tensors, string path, TrainingStateParts restore = TrainingStateParts.All)
     {
         Model? generator = null, discriminator = null;
         GanModel? gan = null;
         try
         {
-            if (file["class_name"] is not JsonValue c || c.GetValueKind() != JsonValueKind.String || c.GetValue<string>() != ClassName)
-                throw new InvalidDataException($"its config's 'class_name' is not '{ClassName}'");
             var config = file["config"] as JsonObject ?? throw new InvalidDataException("it has no 'config' object");
+            var type = GanType(file, config, samplingOnly: (restore & TrainingStateParts.Optimizers) == 0);
             generator = ModelFile.Rebuild(config["generator"], path, tensors);
             discriminator = ModelFile.Rebuild(config["discriminator"], path, tensors);
             var inputs = (config["generator_inputs"] as JsonArray ?? throw new InvalidDataException("it has no 'generator_inputs' array")).Select(ReadInput).ToArray();
             long seed = Number<long>(config, "seed");
-            gan = new GanModel(generator, discriminator, inputs, seed);
+            gan = type.Create(new GanParts(generator, discriminator, inputs, seed));
             (generator, discriminator) = (null, null);
             var dtype = KerasJson.ParseDType(Text(config, "dtype"));
             if (dtype != torch.ScalarType.Float32) gan.To(dtype);
@@ -136,6 +141,20 @@ internal static class GanFile
             discriminator?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The registered type the file names; to sample only, an unregistered subclass's built-in sampling class.</summary>
+    private static SerializableGans.Entry GanType(JsonObject file, JsonObject config, bool samplingOnly)
+    {
+        string className = Text(file, "class_name");
+        string? registered = file["registered_name"] is null ? null : Text(file, "registered_name");
+        if (SerializableGans.Find(registered ?? className) is { } entry) return entry;
+        if (registered is null) throw new InvalidDataException($"its 'class_name' '{className}' is not a GAN type: GanModel, ConditionalGanModel or a registered subclass");
+        string? samplingClass = config["sampled_as"] is null ? null : Text(config, "sampled_as");
+        if (samplingOnly && samplingClass is not null && SerializableGans.Find(samplingClass) is { RegisteredName: null } builtIn) return builtIn;
+        throw new InvalidDataException(
+            $"it holds a '{registered}', a GanModel subclass that is not registered: call SerializableGans.Register(p => new {className}(...), \"{registered.Split('>')[0]}\") before loading it (Keras: register_keras_serializable)"
+            + (samplingClass is null ? string.Empty : $"; without it, it opens as a {samplingClass} to sample or export, not to train"));
     }
 
     private static void Compile(GanModel gan, JsonObject compile)

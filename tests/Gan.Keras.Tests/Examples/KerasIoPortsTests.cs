@@ -1,5 +1,6 @@
 using Gan.Keras.Examples.KerasPorts;
 using Gan.Keras.Examples.KerasPorts.KerasIo;
+using Gan.Keras.Models;
 using Xunit;
 
 namespace Gan.Keras.Tests.Examples;
@@ -77,6 +78,14 @@ public sealed class KerasIoPortsTests
         Assert.Contains("params discriminator_Y 2765633 2765633", output, StringComparison.Ordinal);
         Assert.Matches(@"step 3/3 G_loss=\d+\.\d{4} F_loss=\d+\.\d{4} D_X_loss=\d+\.\d{4} D_Y_loss=\d+\.\d{4}", output);
         Assert.True(new FileInfo(samples).Length > 0);
+
+        // And each network is saved whole, loading back (ReflectionPadding2D registered) under its name with its count
+        foreach (var (network, count) in new[] { ("generator_G", 11383427L), ("generator_F", 11383427L), ("discriminator_X", 2765633L), ("discriminator_Y", 2765633L) })
+        {
+            using var loaded = Model.Load(Path.Combine(Path.GetDirectoryName(samples)!, network + ".keras"));
+            Assert.Equal(count, loaded.CountParams());
+            Assert.Equal(network, loaded.Name);
+        }
     }
 
     private static (string Output, string Samples) RunThreeSteps(KerasPort port)

@@ -47,7 +47,7 @@ public sealed class SavedGan : IDisposable
         if (System.IO.File.Exists(full))
         {
             string directory = Path.GetDirectoryName(full)!;
-            if (IsZip(full)) return FromSavedFile(full, directory);
+            if (IsZip(full)) return FromSavedFile(full, directory, parts);
             if (CheckpointManager.Exists(directory)) return FromCheckpoints(directory, Path.GetFileName(full), parts);
             throw new ArgumentException($"'{path}' is neither a saved GAN (GanModel.Save) nor a checkpoint in a folder with {CheckpointManager.ManifestFileName}.", nameof(path));
         }
@@ -56,13 +56,13 @@ public sealed class SavedGan : IDisposable
             if (System.IO.File.Exists(RunFolder.ConfigurationPath(full)))
             {
                 var run = new RunFolder(full);
-                if (!run.HasCheckpoint && SavedFile(full) is { } saved) return FromSavedFile(saved, full);
+                if (!run.HasCheckpoint && SavedFile(full) is { } saved) return FromSavedFile(saved, full, parts);
                 return FromCheckpoints(run.CheckpointFolder, null, parts);
             }
             if (CheckpointManager.Exists(full)) return FromCheckpoints(full, null, parts);
             string nested = Path.Combine(full, RunFolder.CheckpointFolderName);
             if (CheckpointManager.Exists(nested)) return FromCheckpoints(nested, null, parts);
-            if (SavedFile(full) is { } file) return FromSavedFile(file, full);
+            if (SavedFile(full) is { } file) return FromSavedFile(file, full, parts);
         }
         throw new ArgumentException(
             $"'{path}' is not a training run: it has neither {RunFolder.ConfigurationFileName} nor {CheckpointManager.ManifestFileName} (nor {RunFolder.CheckpointFolderName}/{CheckpointManager.ManifestFileName}, nor one saved .keras GAN). Point to the folder a training run wrote, a ModelCheckpoint folder, or a file written by GanModel.Save.",
@@ -72,9 +72,10 @@ public sealed class SavedGan : IDisposable
     /// <summary>Releases the GAN.</summary>
     public void Dispose() => Gan.Dispose();
 
-    private static SavedGan FromSavedFile(string file, string folder)
+    private static SavedGan FromSavedFile(string file, string folder, TrainingStateParts parts)
     {
-        var gan = GanModel.Load(file);
+        // To sample (weights only), a GanModel subclass whose code is not here opens as the built-in class it samples as.
+        var gan = Saving.GanFile.Load(System.IO.File.ReadAllBytes(file), file, parts);
         var configuration = System.IO.File.Exists(RunFolder.ConfigurationPath(folder)) ? TryConfiguration(folder) : null;
         return new SavedGan(gan, configuration, folder, file, null, verified: false);
     }
