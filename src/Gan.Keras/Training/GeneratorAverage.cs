@@ -12,6 +12,7 @@ namespace Gan.Keras.Training;
 internal sealed class GeneratorAverage : IDisposable
 {
     private readonly Dictionary<string, torch.Tensor> weights;
+    private readonly Dictionary<string, torch.Tensor> stash = new(StringComparer.Ordinal);
 
     /// <summary>Starts the average from the generator's current weights.</summary>
     public GeneratorAverage(Model generator)
@@ -49,38 +50,40 @@ internal sealed class GeneratorAverage : IDisposable
     }
 
     /// <summary>Copies the average into the generator until disposed, then puts the trained weights back.</summary>
+    /// <remarks>The trained weights wait in one stash kept across calls (made again only after a move), not a copy made per call.</remarks>
     public IDisposable SwapInto(Model generator)
     {
         var live = generator.state_dict();
-        var saved = new Dictionary<string, torch.Tensor>();
         using (torch.no_grad())
         {
             foreach (var (name, tensor) in live)
             {
-                saved[name] = tensor.detach().clone().DetachFromDisposeScope();
+                if (!stash.TryGetValue(name, out var kept) || kept.dtype != tensor.dtype || kept.device != tensor.device || !kept.shape.SequenceEqual(tensor.shape))
+                {
+                    kept?.Dispose();
+                    stash[name] = kept = torch.empty_like(tensor).DetachFromDisposeScope();
+                }
+                kept.copy_(tensor);
                 tensor.copy_(weights[name]);
             }
         }
-        return new Restorer(live, saved);
+        return new Restorer(live, stash);
     }
 
     /// <summary>Releases the averaged weights.</summary>
     public void Dispose()
     {
-        foreach (var tensor in weights.Values) tensor.Dispose();
+        foreach (var tensor in weights.Values.Concat(stash.Values)) tensor.Dispose();
         weights.Clear();
+        stash.Clear();
     }
 
-    private sealed class Restorer(IDictionary<string, torch.Tensor> live, Dictionary<string, torch.Tensor> saved) : IDisposable
+    private sealed class Restorer(IDictionary<string, torch.Tensor> live, Dictionary<string, torch.Tensor> stash) : IDisposable
     {
         public void Dispose()
         {
             using var noGrad = torch.no_grad();
-            foreach (var (name, tensor) in saved)
-            {
-                live[name].copy_(tensor);
-                tensor.Dispose();
-            }
+            foreach (var (name, tensor) in live) tensor.copy_(stash[name]);
         }
     }
 }

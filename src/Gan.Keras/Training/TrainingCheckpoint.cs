@@ -145,6 +145,13 @@ public sealed class TrainingCheckpoint : IDisposable
         SafeTensorsFile.Save(path, tensors, Metadata);
     }
 
+    /// <summary>The bytes <see cref="Save"/> writes, in memory (the data-parallel broadcast of rank 0's state).</summary>
+    internal byte[] ToBytes()
+    {
+        using var scope = torch.NewDisposeScope();
+        return SafeTensorsFile.ToBytes(tensors, Metadata);
+    }
+
     /// <summary>
     /// Restores everything into <paramref name="gan"/> (<see cref="TrainingState.Restore"/>): weights, both optimizers'
     /// state, the model's and the global random state. Names and shapes are checked first; on a mismatch nothing is changed.

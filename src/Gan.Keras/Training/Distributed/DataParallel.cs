@@ -221,38 +221,21 @@ public sealed class DataParallel : IDisposable
 
     private static byte[] CaptureBytes(GanModel gan)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"gan-keras-sync-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            using (var checkpoint = TrainingCheckpoint.Capture(gan, 0, 0)) checkpoint.Save(path);
-            return File.ReadAllBytes(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var checkpoint = TrainingCheckpoint.Capture(gan, 0, 0);
+        return checkpoint.ToBytes();
     }
 
     private void RestoreBytes(GanModel gan, byte[] state)
     {
         // The one save/restore contract (TrainingCheckpoint) serves this broadcast too, with its architecture checks.
-        string path = Path.Combine(Path.GetTempPath(), $"gan-keras-sync-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
+        using var checkpoint = TrainingCheckpoint.Load(state, $"rank 0's training state");
         try
         {
-            File.WriteAllBytes(path, state);
-            using var checkpoint = TrainingCheckpoint.Load(path);
-            try
-            {
-                checkpoint.RestoreInto(gan);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new InvalidDataException($"Rank {Rank} cannot take rank 0's training state: {ex.Message} Every rank must build the same GAN.", ex);
-            }
+            checkpoint.RestoreInto(gan);
         }
-        finally
+        catch (InvalidDataException ex)
         {
-            File.Delete(path);
+            throw new InvalidDataException($"Rank {Rank} cannot take rank 0's training state: {ex.Message} Every rank must build the same GAN.", ex);
         }
     }
 
