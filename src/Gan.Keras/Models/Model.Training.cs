@@ -26,6 +26,9 @@ public abstract partial class Model
     /// <summary>Gets the optimizer given to <c>Compile</c>, or null before.</summary>
     public Optimizer? Optimizer => compilation?.Optimizer;
 
+    /// <summary>Gets the compile settings and state, or null before <c>Compile</c> (what a saved model records).</summary>
+    internal ModelCompilation? Compilation => compilation;
+
     private ModelCompilation Compiled => compilation
         ?? throw new InvalidOperationException($"Model '{Name}' is not compiled; call Compile(optimizer, loss) first.");
 

@@ -9,14 +9,14 @@ using Gan.Keras.Training;
 namespace Gan.Keras.Saving;
 
 /// <summary>
-/// A loss, penalty, optimizer or augmentation as Keras saves a compile config (<c>{"class_name", "config"}</c>): its
+/// A loss, penalty, optimizer, metric or augmentation as Keras saves a compile config (<c>{"class_name", "config"}</c>): its
 /// constructor's parameters and its settable properties, read back by the constructor and the setters. Only the
 /// library's own types of those kinds are written and created, by their type name (no type is loaded from a file's
 /// say-so). <see cref="Write"/> rebuilds what it wrote and refuses an object that does not come back the same.
 /// </summary>
 internal static class ObjectConfig
 {
-    private static readonly Type[] Kinds = { typeof(GanLoss), typeof(Loss), typeof(GradientPenalty), typeof(Optimizer), typeof(DynamicLossScale), typeof(DiffAugment) };
+    private static readonly Type[] Kinds = { typeof(GanLoss), typeof(Loss), typeof(GradientPenalty), typeof(Optimizer), typeof(DynamicLossScale), typeof(DiffAugment), typeof(Metrics.MeanMetricWrapper) };
 
     private static readonly Dictionary<string, Type> Known = typeof(ObjectConfig).Assembly.GetTypes()
         .Where(t => t.IsPublic && !t.IsAbstract && Kinds.Any(k => k.IsAssignableFrom(t)))
@@ -130,7 +130,7 @@ internal static class ObjectConfig
     {
         var type = value.GetType();
         if (!Known.TryGetValue(type.Name, out var known) || known != type)
-            throw new NotSupportedException($"{what} is a {type.Name}, which a saved GAN cannot name (only the library's losses, penalties, optimizers and augmentations can be saved)");
+            throw new NotSupportedException($"{what} is a {type.Name}, which a saved file cannot name (only the library's losses, penalties, optimizers, metrics and augmentations can be saved)");
         var config = new JsonObject();
         constructor ??= Writable(type).FirstOrDefault()
             ?? throw new NotSupportedException($"{what} ({type.Name}) cannot be saved: no public constructor takes only its properties");

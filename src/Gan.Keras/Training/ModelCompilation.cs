@@ -22,9 +22,10 @@ internal sealed class ModelCompilation : IDisposable
     private readonly Model model;
     private readonly TrainableSnapshot trainable;
 
-    private ModelCompilation(Model model, Optimizer optimizer, IReadOnlyList<Loss> losses, IReadOnlyList<double> lossWeights, IReadOnlyList<IReadOnlyList<MeanMetricWrapper>> metrics, IReadOnlyList<string> outputNames)
+    private ModelCompilation(Model model, Optimizer optimizer, IReadOnlyList<Loss> losses, IReadOnlyList<double> lossWeights, IReadOnlyList<MetricSpec> metricSpecs, IReadOnlyList<IReadOnlyList<MeanMetricWrapper>> metrics, IReadOnlyList<string> outputNames)
     {
         this.model = model;
+        MetricSpecs = metricSpecs;
         Optimizer = optimizer;
         Losses = losses;
         LossWeights = lossWeights;
@@ -45,6 +46,9 @@ internal sealed class ModelCompilation : IDisposable
 
     /// <summary>Gets one weight per output.</summary>
     public IReadOnlyList<double> LossWeights { get; }
+
+    /// <summary>Gets the metrics as <c>Compile</c> was given them (names or objects), which a saved model records.</summary>
+    public IReadOnlyList<MetricSpec> MetricSpecs { get; }
 
     /// <summary>Gets the metrics of each output.</summary>
     public IReadOnlyList<IReadOnlyList<MeanMetricWrapper>> Metrics { get; }
@@ -82,7 +86,7 @@ internal sealed class ModelCompilation : IDisposable
         }
         // mixed_float16: dynamic loss scaling, as Keras's compile wraps the optimizer in a LossScaleOptimizer.
         MixedPrecision.ConfigureLossScale(model, optimizer);
-        return new ModelCompilation(model, optimizer, perOutput, weights, outputMetrics, OutputNames(model, outputs));
+        return new ModelCompilation(model, optimizer, perOutput, weights, specs.ToArray(), outputMetrics, OutputNames(model, outputs));
     }
 
     /// <summary>
@@ -118,6 +122,16 @@ internal sealed class ModelCompilation : IDisposable
             }
         }
         return (total!.detach().MoveToOuterDisposeScope(), perOutput.Select(l => l.detach().MoveToOuterDisposeScope()).ToArray());
+    }
+
+    /// <summary>Gets every layer's trainable flag at compile time (<see cref="TrainableSnapshot.Values"/>), which a saved model records.</summary>
+    public IReadOnlyList<bool> TrainableAtCompile => trainable.Values;
+
+    /// <summary>Gets the variables the optimizer updates: those trainable at compile time, in the model's order (its state follows them by position).</summary>
+    public IReadOnlyList<TorchSharp.Modules.Parameter> OptimizerVariables()
+    {
+        using var flags = trainable.Apply();
+        return model.TrainableVariables.ToArray();
     }
 
     /// <summary>Turns Keras's <c>class_weight</c> (a weight per class index) into one weight per example of <paramref name="target"/>.</summary>

@@ -18,6 +18,19 @@ internal sealed class TrainableSnapshot
     /// <summary>Records the flags of <paramref name="model"/> and all its sublayers now.</summary>
     public static TrainableSnapshot Capture(Layer model) => new(Flags(model));
 
+    /// <summary>Gets the recorded flags, in the order of the model's layers (itself, then its sublayers, each once): what a saved model records.</summary>
+    public IReadOnlyList<bool> Values => flags.Select(f => f.Trainable).ToArray();
+
+    /// <summary>Sets <paramref name="values"/> (in the order of <see cref="Values"/>) on <paramref name="model"/>'s layers until the returned object is disposed.</summary>
+    /// <exception cref="ArgumentException">The model has another number of layers.</exception>
+    public static IDisposable Apply(Layer model, IReadOnlyList<bool> values)
+    {
+        var layers = Flags(model);
+        if (layers.Length != values.Count)
+            throw new ArgumentException($"{values.Count} trainable flags were given for the {layers.Length} layers of '{model.Name}'.", nameof(values));
+        return new TrainableSnapshot(layers.Select((f, i) => (f.Item1, values[i])).ToArray()).Apply();
+    }
+
     /// <summary>Sets the recorded flags until the returned object is disposed, which puts the flags of that moment back.</summary>
     public IDisposable Apply()
     {
@@ -26,7 +39,7 @@ internal sealed class TrainableSnapshot
         return new Restorer(restore);
     }
 
-    private static (Layer, bool)[] Flags(Layer model) => model.SelfAndDescendants().Distinct().Select(l => (l, l.OwnTrainable)).ToArray();
+    private static (Layer Layer, bool Trainable)[] Flags(Layer model) => model.SelfAndDescendants().Distinct().Select(l => (l, l.OwnTrainable)).ToArray();
 
     private sealed class Restorer(TrainableSnapshot snapshot) : IDisposable
     {
