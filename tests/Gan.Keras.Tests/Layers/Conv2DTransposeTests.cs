@@ -1,4 +1,7 @@
 using Gan.Keras.Layers;
+using Gan.Keras.Layers.Initializers;
+using Gan.Keras.Tests.Export.Onnx;
+using Gan.Keras.Tests.Layers.Initializers;
 using TorchSharp;
 using Xunit;
 
@@ -62,5 +65,131 @@ public class Conv2DTransposeTests
         // Given / When / Then
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2DTranspose(4, 3, 2, "same", outputPadding: 2));
         Assert.Equal("outputPadding", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(2, 3, 3, 2, "valid", -1, -1, 9, 9)]  // rows: 3·3 + max(2 − 3, 0), one row no window reaches; columns: 4·2 + 1
+    [InlineData(3, 2, 2, 3, "valid", -1, -1, 7, 12)] // rows: 3·2 + 1; columns: 4·3, the last column unreached
+    [InlineData(1, 3, 1, 1, "same", -1, -1, 3, 4)]   // crops columns only
+    [InlineData(3, 1, 1, 1, "same", -1, -1, 3, 4)]   // crops rows only
+    [InlineData(2, 3, 2, 1, "same", -1, -1, 6, 4)]   // uneven row crop, even column crop
+    [InlineData(3, 3, 2, 2, "same", 0, 1, 5, 8)]     // outputPadding per axis: (3 − 1)·2 + 3 − 2 + 0, (4 − 1)·2 + 3 − 2 + 1
+    public void AsymmetricKernelsStridesAndOutputPadding_AreTheAdjointOfConv2D(int kh, int kw, int sh, int sw, string padding, int opH, int opW, long bigH, long bigW)
+    {
+        // Given Conv2D (big → [3, 4]) and Conv2DTranspose ([3, 4] → big) sharing one kernel, without biases
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(5);
+        (int, int)? outputPadding = opH < 0 ? null : (opH, opW);
+        using var conv = new Conv2D(5, (kh, kw), (sh, sw), padding, useBias: false);
+        using var transpose = new Conv2DTranspose(3, (kh, kw), (sh, sw), padding, outputPadding, useBias: false);
+        Assert.Equal(new long[] { 5, 3, 4 }, conv.ComputeOutputShape(new[] { 3L, bigH, bigW }));
+        var x = torch.randn(2, 3, bigH, bigW);
+        var y = torch.randn(2, 5, 3, 4);
+        conv.Build(new[] { 3L, bigH, bigW });
+        transpose.Build(new[] { 5L, 3, 4 });
+        using (torch.no_grad()) transpose.Kernel.copy_(conv.Kernel);
+
+        // When
+        var convY = conv.Call(x);
+        var transposeY = transpose.Call(y);
+
+        // Then the shapes are Keras's, from data and from shapes, and ⟨conv(x), y⟩ = ⟨x, convᵀ(y)⟩
+        Assert.Equal(new long[] { 2, 3, bigH, bigW }, transposeY.shape);
+        Assert.Equal(new long[] { 3, bigH, bigW }, transpose.ComputeOutputShape(new[] { 5L, 3, 4 }));
+        double left = (convY * y).sum().item<float>(), right = (x * transposeY).sum().item<float>();
+        Assert.Equal(left, right, 3);
+    }
+
+    [Fact]
+    public void Bias_IsAddedToEveryPixelOfItsFilter()
+    {
+        // Given two layers with the same seeded kernel, one with a non-zero bias per filter
+        using var scope = torch.NewDisposeScope();
+        using var withBias = new Conv2DTranspose(3, 3, 2, "same", kernelInitializer: new GlorotUniform(seed: 1), biasInitializer: new RandomNormal(1, 0.5, seed: 2));
+        using var without = new Conv2DTranspose(3, 3, 2, "same", useBias: false, kernelInitializer: new GlorotUniform(seed: 1));
+        var x = torch.randn(2, 4, 3, 3);
+
+        // When
+        var difference = withBias.Call(x) - without.Call(x);
+
+        // Then the outputs differ by exactly the bias of each filter
+        var expected = withBias.Bias!.reshape(1, 3, 1, 1).expand(2, 3, 6, 6);
+        Assert.True(difference.allclose(expected, rtol: 0, atol: 1e-5), "The output must be the bias-free output plus the bias.");
+        Assert.True(withBias.Bias!.abs().min().item<float>() > 0);
+    }
+
+    [Fact]
+    public void Kernel_GetsKerasFans_FromFiltersAndChannels()
+    {
+        // Given a 2x3 kernel, 4 filters, on 5 channels: Keras's kernel [2, 3, 4, 5] has fan_in 4·6, fan_out 5·6
+        var recorder = new FanRecorder();
+        using var layer = new Conv2DTranspose(4, (2, 3), kernelInitializer: recorder);
+
+        // When
+        layer.Build(new long[] { 5, 4, 4 });
+
+        // Then
+        Assert.Equal((24L, 30L), recorder.Calls.Single());
+        Assert.Equal(new long[] { 5, 4, 2, 3 }, layer.Kernel.shape);
+    }
+
+    [Theory]
+    [InlineData(2, 3, 3, 2, "valid", true, -1, -1)]  // extends rows only (stride > kernel), bias after the Pad
+    [InlineData(3, 2, 2, 3, "valid", false, -1, -1)] // extends columns only, no bias
+    [InlineData(3, 3, 2, 2, "valid", true, 1, 0)]    // outputPadding extends rows
+    [InlineData(4, 5, 2, 2, "same", true, -1, -1)]   // crops both ends, uneven in columns, bias in the ConvTranspose
+    [InlineData(3, 3, 1, 1, "same", false, -1, -1)]
+    public void Onnx_MatchesInference(int kh, int kw, int sh, int sw, string padding, bool useBias, int opH, int opW)
+    {
+        // Given / When
+        (int, int)? outputPadding = opH < 0 ? null : (opH, opW);
+        double error = OnnxLayerCheck.MaxError(new Layer[]
+        {
+            new Dense(24), new Reshape(new long[] { 2, 3, 4 }), new Conv2DTranspose(4, (kh, kw), (sh, sw), padding, outputPadding, useBias: useBias),
+        }, latentDim: 4);
+
+        // Then
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+    }
+
+    [Fact]
+    public void ComputeOutputShape_RejectsNull_AndFlatShapes_SuggestingAReshape()
+    {
+        // Given
+        using var layer = new Conv2DTranspose(4, 3, name: "up");
+
+        // When
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.ComputeOutputShape(new long[] { 100 }));
+
+        // Then
+        Assert.Contains("'up' (Conv2DTranspose)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Reshape([128, 7, 7])", error.Message, StringComparison.Ordinal);
+        Assert.Equal("inputShape", Assert.Throws<ArgumentNullException>(() => layer.ComputeOutputShape((IReadOnlyList<long>)null!)).ParamName);
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => layer.ExportOnnx(null!, "x")).ParamName);
+    }
+
+    [Fact]
+    public void CallWithKernel_ChecksTheInputAgainstTheBuiltShape()
+    {
+        // Given a layer built for 3 channels
+        using var scope = torch.NewDisposeScope();
+        using var layer = new Conv2DTranspose(4, 3);
+        layer.Build(new long[] { 3, 5, 5 });
+
+        // When a wrapper calls it with 2 channels and a kernel that would fit them
+        var error = Record.Exception(() => ((IKernelLayer)layer).CallWithKernel(torch.randn(1, 2, 5, 5), torch.randn(2, 4, 3, 3), training: false));
+
+        // Then the layer refuses, as its own Call would
+        Assert.IsType<IncompatibleInputException>(error);
+    }
+
+    [Fact]
+    public void Constructor_NamesTheBadArgument()
+    {
+        // Given / When / Then
+        Assert.Equal("filters", Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2DTranspose(0, 3)).ParamName);
+        Assert.Equal("kernelSize", Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2DTranspose(4, (3, 0))).ParamName);
+        Assert.Equal("strides", Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2DTranspose(4, (3, 3), (1, 0))).ParamName);
+        Assert.Equal("outputPadding", Assert.Throws<ArgumentOutOfRangeException>(() => new Conv2DTranspose(4, (3, 3), (2, 2), outputPadding: (0, -1))).ParamName);
     }
 }
