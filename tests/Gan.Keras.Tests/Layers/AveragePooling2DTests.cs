@@ -61,4 +61,55 @@ public class AveragePooling2DTests
         double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(60), new Reshape(new long[] { 2, 5, 6 }), new AveragePooling2D(3, strides: 2, padding: padding) }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void Same_WithPaddingOnEverySide_AveragesTheCoveredPixels()
+    {
+        // Given a 3x3 image 1..9 and 3x3 windows 1 apart: "same" pads one row and column on every side
+        using var scope = torch.NewDisposeScope();
+        using var layer = new AveragePooling2D(3, strides: 1, padding: "same");
+        var values = Enumerable.Range(1, 9).Select(v => (float)v).ToArray();
+
+        // When
+        var output = layer.Call(torch.tensor(values).reshape(1, 1, 3, 3));
+
+        // Then each output reduces the pixels of its window inside the image only
+        var expected = new float[9];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                var inside = new List<float>();
+                for (int r = i - 1; r <= i + 1; r++)
+                    for (int c = j - 1; c <= j + 1; c++)
+                        if (r is >= 0 and < 3 && c is >= 0 and < 3) inside.Add(values[r * 3 + c]);
+                expected[i * 3 + j] = inside.Average();
+            }
+        Assert.Equal(new long[] { 1, 1, 3, 3 }, output.shape);
+        var actual = output.data<float>().ToArray();
+        for (int k = 0; k < 9; k++) Assert.Equal(expected[k], actual[k], 5);
+    }
+
+    [Fact]
+    public void Valid_AcceptsAWindowAsLargeAsTheInput_AndRefusesOneWiderThanIt()
+    {
+        // Given a 2x3 window
+        using var layer = new AveragePooling2D((2, 3));
+
+        // When / Then
+        Assert.Equal(new long[] { 4, 1, 1 }, layer.ComputeOutputShape(new long[] { 4, 2, 3 }));
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.ComputeOutputShape(new long[] { 4, 5, 2 }));
+        Assert.Contains("larger than its 5x2 input", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusesEmptyWindowsAndStrides_AndNullOrFlatShapes()
+    {
+        // Given / When / Then
+        Assert.Equal("poolSize", Assert.Throws<ArgumentOutOfRangeException>(() => new AveragePooling2D((0, 2))).ParamName);
+        Assert.Equal("poolSize", Assert.Throws<ArgumentOutOfRangeException>(() => new AveragePooling2D((2, 0))).ParamName);
+        Assert.Equal("strides", Assert.Throws<ArgumentOutOfRangeException>(() => new AveragePooling2D((2, 2), strides: (0, 1))).ParamName);
+        Assert.Equal("strides", Assert.Throws<ArgumentOutOfRangeException>(() => new AveragePooling2D((2, 2), strides: (1, 0))).ParamName);
+        using var layer = new AveragePooling2D(name: "probe");
+        ImageLayerChecks.RefusesNullAndFlatShapes(layer);
+    }
 }

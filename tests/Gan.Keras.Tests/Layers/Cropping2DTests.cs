@@ -46,4 +46,54 @@ public class Cropping2DTests
         double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(60), new Reshape(new long[] { 2, 6, 5 }), new Cropping2D((1, 2), (3, 0)) }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void CropsAllFourSides_InShapeAndValues()
+    {
+        // Given a 4x5 image 0..19, cropping 1 row above, 2 below, 1 column left and 2 right
+        using var scope = torch.NewDisposeScope();
+        using var layer = new Cropping2D((1, 2), (1, 2));
+
+        // When
+        var output = layer.Call(torch.arange(20, torch.float32).reshape(1, 1, 4, 5));
+
+        // Then row 1, columns 1 and 2 remain, and the shape alone says so
+        Assert.Equal(new float[] { 6, 7 }, output.data<float>().ToArray());
+        Assert.Equal(new long[] { 2, 1, 2 }, layer.ComputeOutputShape(new long[] { 2, 4, 5 }));
+    }
+
+    [Fact]
+    public void Build_RefusesAColumnCroppingThatLeavesNothing_AndAcceptsOneThatLeavesAColumn()
+    {
+        // Given 2 + 3 columns removed from a 5-column image, and 2 + 2
+        using var nothing = new Cropping2D((0, 0), (2, 3));
+        using var one = new Cropping2D((0, 0), (2, 2));
+
+        // When
+        var error = Assert.Throws<IncompatibleInputException>(() => nothing.ComputeOutputShape(new long[] { 1, 4, 5 }));
+
+        // Then
+        Assert.Contains("2 + 3 columns", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new long[] { 1, 4, 1 }, one.ComputeOutputShape(new long[] { 1, 4, 5 }));
+    }
+
+    [Fact]
+    public void Onnx_MatchesInference_CroppingEverySide()
+    {
+        // Given / When / Then
+        double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(60), new Reshape(new long[] { 2, 6, 5 }), new Cropping2D((2, 1), (1, 2)) }, latentDim: 4);
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+    }
+
+    [Fact]
+    public void RefusesNegativeCroppings_AndNullOrFlatShapes()
+    {
+        // Given / When / Then
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => new Cropping2D((-1, 0), (0, 0))).ParamName);
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => new Cropping2D((0, -1), (0, 0))).ParamName);
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => new Cropping2D((0, 0), (-1, 0))).ParamName);
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => new Cropping2D((0, 0), (0, -1))).ParamName);
+        using var layer = new Cropping2D(1, name: "probe");
+        ImageLayerChecks.RefusesNullAndFlatShapes(layer);
+    }
 }

@@ -43,4 +43,14 @@ public class GlobalMaxPooling2DTests
         double error = OnnxLayerCheck.MaxError(layers, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RefusesNullAndFlatShapes(bool keepDims)
+    {
+        // Given / When / Then
+        using var layer = new GlobalMaxPooling2D(keepDims, name: "probe");
+        ImageLayerChecks.RefusesNullAndFlatShapes(layer);
+    }
 }

@@ -70,4 +70,40 @@ public class ResizingTests
         }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void CropToAspectRatio_CutsTheCentredRows_OfATallImage()
+    {
+        // Given a 6x2 image 0..11 resized to a square 2x2: the centred box is rows 2 and 3
+        using var scope = torch.NewDisposeScope();
+        using var layer = new Resizing(2, 2, "nearest", cropToAspectRatio: true);
+
+        // When
+        var y = layer.Call(torch.arange(12, torch.float32).reshape(1, 1, 6, 2));
+
+        // Then the box is kept as it is
+        Assert.Equal(new float[] { 4, 5, 6, 7 }, y.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Onnx_MatchesInference_CroppingRowsOnly()
+    {
+        // Given a 5x4 image cropped to its centred 4x4 rows before shrinking
+        // When / Then
+        double error = OnnxLayerCheck.MaxError(new Layer[]
+        {
+            new Dense(60), new Reshape(new long[] { 3, 5, 4 }), new Resizing(2, 2, "nearest", cropToAspectRatio: true),
+        }, latentDim: 4);
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+    }
+
+    [Fact]
+    public void RefusesEmptySizes_AndNullOrFlatShapes()
+    {
+        // Given / When / Then
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => new Resizing(0, 3)).ParamName);
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => new Resizing(3, 0)).ParamName);
+        using var layer = new Resizing(3, 3, name: "probe");
+        ImageLayerChecks.RefusesNullAndFlatShapes(layer);
+    }
 }

@@ -1,4 +1,5 @@
 using Gan.Keras.Layers;
+using Gan.Keras.Tests.Export.Onnx;
 using TorchSharp;
 using Xunit;
 
@@ -41,5 +42,36 @@ public class UpSampling2DTests
 
         // Then (tf.image.resize / align_corners=False): [0, 1, 3, 4]
         Assert.Equal(new float[] { 0, 1, 3, 4 }, output[0, 0, 0].data<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData("nearest")]
+    [InlineData("bilinear")]
+    public void Onnx_MatchesInference(string interpolation)
+    {
+        // Given / When / Then: different factors for rows and columns
+        double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(24), new Reshape(new long[] { 2, 3, 4 }), new UpSampling2D((2, 3), interpolation) }, latentDim: 4);
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+    }
+
+    [Fact]
+    public void Constructor_NamesTheBadArgument_AndAcceptsAnyCase()
+    {
+        // Given / When / Then
+        Assert.Equal("size", Assert.Throws<ArgumentOutOfRangeException>(() => new UpSampling2D((0, 2))).ParamName);
+        Assert.Equal("size", Assert.Throws<ArgumentOutOfRangeException>(() => new UpSampling2D((2, 0))).ParamName);
+        Assert.Equal("interpolation", Assert.Throws<ArgumentNullException>(() => new UpSampling2D(2, null!)).ParamName);
+        var error = Assert.Throws<ArgumentException>(() => new UpSampling2D(2, "bicubic"));
+        Assert.Equal("interpolation", error.ParamName);
+        Assert.Contains("\"bicubic\"", error.Message, StringComparison.Ordinal);
+        Assert.Equal("bilinear", new UpSampling2D(2, "Bilinear").Interpolation);
+    }
+
+    [Fact]
+    public void RefusesNullAndFlatShapes()
+    {
+        // Given / When / Then
+        using var layer = new UpSampling2D(name: "probe");
+        ImageLayerChecks.RefusesNullAndFlatShapes(layer);
     }
 }

@@ -57,4 +57,16 @@ public class ZeroPadding2DTests
         Assert.Contains("(None, 784)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Reshape", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RefusesNegativePaddings_AndNullOrFlatShapes()
+    {
+        // Given / When / Then
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => new ZeroPadding2D((-1, 0), (0, 0))).ParamName);
+        Assert.Equal("height", Assert.Throws<ArgumentOutOfRangeException>(() => new ZeroPadding2D((0, -1), (0, 0))).ParamName);
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => new ZeroPadding2D((0, 0), (-1, 0))).ParamName);
+        Assert.Equal("width", Assert.Throws<ArgumentOutOfRangeException>(() => new ZeroPadding2D((0, 0), (0, -1))).ParamName);
+        using var layer = new ZeroPadding2D(name: "probe");
+        ImageLayerChecks.RefusesNullAndFlatShapes(layer);
+    }
 }
