@@ -42,4 +42,43 @@ public class GaussianNoiseTests
         // When / Then
         Assert.True(a.Call(torch.zeros(3, 4), training: true).allclose(b.Call(torch.zeros(3, 4), training: true), rtol: 0, atol: 0));
     }
+
+    [Fact]
+    public void Training_AddsTheSeededStandardNormalStream_ScaledByStddev()
+    {
+        // Given a seeded layer and, independently, the first draws of a generator with that seed
+        using var scope = torch.NewDisposeScope();
+        using var layer = new GaussianNoise(0.5, seed: 9);
+        var x = torch.linspace(-2, 2, 12).reshape(3, 4);
+        using var generator = new torch.Generator(9, torch.CPU);
+        var draws = torch.randn(new long[] { 3, 4 }, generator: generator);
+
+        // When
+        var y = layer.Call(x, training: true);
+
+        // Then y = x + 0.5·draws
+        Assert.True(y.allclose(x + 0.5 * draws, rtol: 0, atol: 1e-6));
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Constructor_RefusesNegativeOrNonFiniteStddev(double stddev)
+    {
+        // Given / When / Then
+        Assert.Equal("stddev", Assert.Throws<ArgumentOutOfRangeException>(() => new GaussianNoise(stddev)).ParamName);
+    }
+
+    [Fact]
+    public void ZeroStddev_IsAllowed_AndLeavesTheInputAsItIs()
+    {
+        // Given / When
+        using var scope = torch.NewDisposeScope();
+        using var layer = new GaussianNoise(0);
+        var x = torch.randn(2, 3);
+
+        // Then
+        Assert.True(layer.Call(x, training: true).equal(x).all().item<bool>());
+    }
 }

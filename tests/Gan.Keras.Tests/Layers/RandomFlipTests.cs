@@ -69,4 +69,29 @@ public class RandomFlipTests
         double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(24), new Reshape(new long[] { 2, 3, 4 }), new RandomFlip(seed: 1) }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void Vertical_NeverFlipsLeftToRight()
+    {
+        // Given 50 copies of [[1, 2], [3, 4]]
+        using var scope = torch.NewDisposeScope();
+        using var layer = new RandomFlip("vertical", seed: 4);
+        var images = torch.tensor(new float[] { 1, 2, 3, 4 }).reshape(1, 1, 2, 2).expand(50, 1, 2, 2).contiguous();
+
+        // When
+        var trained = layer.Call(images, training: true).reshape(50, 4);
+
+        // Then every image is as it was or upside down, never mirrored
+        var original = torch.tensor(new float[] { 1, 2, 3, 4 });
+        var upsideDown = torch.tensor(new float[] { 3, 4, 1, 2 });
+        Assert.True(((trained == original).all(1) | (trained == upsideDown).all(1)).all().item<bool>());
+    }
+
+    [Fact]
+    public void Constructor_RefusesANullOrUnknownMode()
+    {
+        // Given / When / Then
+        Assert.Equal("mode", Assert.Throws<ArgumentNullException>(() => new RandomFlip(null!)).ParamName);
+        Assert.Equal("mode", Assert.Throws<ArgumentException>(() => new RandomFlip("diagonal")).ParamName);
+    }
 }

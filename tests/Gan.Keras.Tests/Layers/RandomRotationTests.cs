@@ -64,4 +64,14 @@ public class RandomRotationTests
         double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(24), new Reshape(new long[] { 2, 3, 4 }), new RandomRotation(0.2, seed: 1) }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void SymmetricFactor_TurnsBothWays()
+    {
+        // Given / When
+        using var layer = new RandomRotation(0.25);
+
+        // Then
+        Assert.Equal((-0.25, 0.25), layer.Factor);
+    }
 }

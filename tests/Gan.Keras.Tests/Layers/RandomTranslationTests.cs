@@ -59,4 +59,15 @@ public class RandomTranslationTests
         double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(24), new Reshape(new long[] { 2, 3, 4 }), new RandomTranslation(0.2, 0.2, seed: 1) }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void SymmetricFactors_ShiftBothWays()
+    {
+        // Given / When
+        using var layer = new RandomTranslation(0.2, 0.3);
+
+        // Then
+        Assert.Equal((-0.2, 0.2), layer.HeightFactor);
+        Assert.Equal((-0.3, 0.3), layer.WidthFactor);
+    }
 }

@@ -71,4 +71,18 @@ public class RandomZoomTests
         double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(24), new Reshape(new long[] { 2, 3, 4 }), new RandomZoom(0.2, seed: 1) }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void SymmetricFactors_ZoomBothWays()
+    {
+        // Given / When
+        using var layer = new RandomZoom(0.2, 0.3);
+        using var heightOnly = new RandomZoom(0.1);
+
+        // Then
+        Assert.Equal((-0.2, 0.2), layer.HeightFactor);
+        Assert.Equal((-0.3, 0.3), layer.WidthFactor);
+        Assert.Equal((-0.1, 0.1), heightOnly.HeightFactor);
+        Assert.Null(heightOnly.WidthFactor);
+    }
 }

@@ -35,4 +35,26 @@ public class RescalingTests
         double error = OnnxLayerCheck.MaxError(new Layer[] { new Dense(6, "sigmoid"), new Rescaling(2, -1), new Rescaling(3) }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Theory]
+    [InlineData(double.NaN, 0)]
+    [InlineData(double.PositiveInfinity, 0)]
+    [InlineData(1, double.NaN)]
+    [InlineData(1, double.NegativeInfinity)]
+    public void Constructor_RefusesNonFiniteValues_NamingTheArgument(double scale, double offset)
+    {
+        // Given / When
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Rescaling(scale, offset));
+
+        // Then
+        Assert.Equal(double.IsFinite(scale) ? "offset" : "scale", error.ParamName);
+    }
+
+    [Fact]
+    public void ExportOnnx_RefusesANullContext()
+    {
+        // Given / When / Then
+        using var layer = new Rescaling(2);
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => layer.ExportOnnx(null!, "x")).ParamName);
+    }
 }

@@ -46,4 +46,13 @@ public class InitializerTests
     {
         Assert.Equal((fanIn, fanOut), Initializer.ComputeFans(shape));
     }
+
+    [Fact]
+    public void NullShapes_AndANonPositiveStddev_AreNamed()
+    {
+        // Given / When / Then
+        Assert.Equal("shape", Assert.Throws<ArgumentNullException>(() => new Zeros().Create(null!, 1, 1)).ParamName);
+        Assert.Equal("shape", Assert.Throws<ArgumentNullException>(() => Initializer.ComputeFans(null!)).ParamName);
+        Assert.Equal("stddev", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomNormal(stddev: 0)).ParamName);
+    }
 }
