@@ -85,4 +85,12 @@ public class RandomZoomTests
         Assert.Equal((-0.1, 0.1), heightOnly.HeightFactor);
         Assert.Null(heightOnly.WidthFactor);
     }
+
+    [Fact]
+    public void Constructor_RefusesReversedOrNonFiniteRanges_NamingTheAxis()
+    {
+        // Given / When / Then
+        Assert.Equal("heightFactor", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomZoom((0.3, -0.3))).ParamName);
+        Assert.Equal("widthFactor", Assert.Throws<ArgumentOutOfRangeException>(() => new RandomZoom((-0.1, 0.1), (0, double.NaN))).ParamName);
+    }
 }

@@ -168,4 +168,12 @@ public class SpectralNormalizationTests
         Assert.True((expected - actual).abs().max().item<float>() <= 1e-5);
         Assert.True(Math.Abs(normalized.EstimateSigma() - 1) > 0.01);
     }
+
+    [Fact]
+    public void ExportOnnx_RefusesANullContext()
+    {
+        // Given / When / Then
+        using var layer = new SpectralNormalization(new Dense(2));
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => layer.ExportOnnx(null!, "x")).ParamName);
+    }
 }
