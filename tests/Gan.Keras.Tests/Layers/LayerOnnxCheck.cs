@@ -1,0 +1,49 @@
+using Gan.Keras.Export.Onnx;
+using Gan.Keras.Layers;
+using Gan.Keras.Models;
+using Gan.Keras.Tests.Export.Onnx;
+using TorchSharp;
+
+namespace Gan.Keras.Tests.Layers;
+
+/// <summary>
+/// Checks a layer's own ONNX conversion from the layers' tests: a functional generator made by a graph function is
+/// exported, run by ONNX Runtime and compared with the model's inference (as <see cref="OnnxLayerCheck"/> does for a
+/// stack of layers, but for graphs with merges), and the exported graph is handed back for its node and constant names.
+/// </summary>
+internal static class LayerOnnxCheck
+{
+    /// <summary>Exports the generator <paramref name="graph"/> builds on a latent input and runs both.</summary>
+    /// <param name="graph">Builds the generator's output from its latent input.</param>
+    /// <param name="latentDim">The latent size.</param>
+    /// <returns>The largest absolute difference and the exported model.</returns>
+    public static (double MaxError, global::Onnx.ModelProto Model) Run(Func<KerasTensor, KerasTensor> graph, int latentDim)
+    {
+        torch.manual_seed(5);
+        var z = Keras.Input([latentDim], name: "latent");
+        var generator = new Functional(z, graph(z), name: "generator");
+        Perturb(generator);
+        var x = Keras.Input(generator.OutputShapes![0].ToArray());
+        var discriminator = new Functional(x, new Dense(1).Call(new Flatten().Call(x)), name: "discriminator");
+        using var gan = new GanModel(generator, discriminator, latentDim, seed: 1);
+        byte[] bytes = OnnxExporter.ExportGeneratorToBytes(gan);
+        using var runner = new OnnxRunner(bytes);
+        using var scope = torch.NewDisposeScope();
+        var latent = torch.randn(new long[] { 5, latentDim }, generator: new torch.Generator(2));
+        var expected = gan.GenerateFrom(latent);
+        var actual = runner.Run(latent);
+        if (!expected.shape.SequenceEqual(actual.shape))
+            throw new InvalidOperationException($"ONNX gave shape [{string.Join(", ", actual.shape)}], the model [{string.Join(", ", expected.shape)}].");
+        return ((expected - actual).abs().max().item<float>(), global::Onnx.ModelProto.Parser.ParseFrom(bytes));
+    }
+
+    /// <summary>Moves every weight off its initial value, so a dropped bias, offset or statistic changes the answer.</summary>
+    private static void Perturb(Layer model)
+    {
+        using var noGrad = torch.no_grad();
+        using var random = new torch.Generator(99);
+        foreach (var (_, p) in model.named_parameters()) p.add_(torch.randn(p.shape, generator: random) * 0.3);
+        foreach (var (name, b) in model.named_buffers())
+            if (b.is_floating_point()) b.copy_(name.EndsWith("variance", StringComparison.Ordinal) ? torch.rand(b.shape, generator: random) + 0.5 : torch.randn(b.shape, generator: random) * 0.3);
+    }
+}
