@@ -207,6 +207,131 @@ public class DtypePolicyTests
     private static string Text(torch.Tensor t) => string.Join(", ", t.detach().to(torch.float32).data<float>().ToArray());
 
     /// <summary>A one-weight layer that records the dtype of its input and of its weight as it reads it while computing.</summary>
+    [Fact]
+    public void Names_AreKerasNames_AndEachMakesItsPolicy()
+    {
+        Assert.Equal(new[] { "float32", "float64", "bfloat16", "mixed_bfloat16", "mixed_float16" }, DtypePolicy.Names);
+        Assert.All(DtypePolicy.Names, name => Assert.Equal(name, DtypePolicy.FromName(name).Name));
+        Assert.Equal((torch.ScalarType.Float64, torch.ScalarType.Float64), (DtypePolicy.Float64.VariableDtype, DtypePolicy.Float64.ComputeDtype));
+    }
+
+    [Fact]
+    public void NullPolicies_AreRefused_NamingTheArgument()
+    {
+        using var dense = new Dense(2);
+
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => DtypePolicy.FromName(null!)).ParamName);
+        Assert.Equal("policy", Assert.Throws<ArgumentNullException>(() => DtypePolicy.UseGlobal(null!)).ParamName);
+        Assert.Equal("value", Assert.Throws<ArgumentNullException>(() => dense.DtypePolicy = null!).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentNullException>(() => dense.AutocastInputs(null!)).ParamName);
+        Assert.Equal("variable", Assert.Throws<ArgumentNullException>(() => dense.AutocastVariable(null!)).ParamName);
+        Assert.Equal(DtypePolicy.Float32, dense.DtypePolicy);
+    }
+
+    [Fact]
+    public void UseGlobal_RestoresOnlyOnce_WhenDisposedTwice()
+    {
+        var outer = DtypePolicy.UseGlobal(DtypePolicy.BFloat16);
+        try
+        {
+            // Given an inner scope, ended, and the global policy set again afterwards
+            var inner = DtypePolicy.UseGlobal(DtypePolicy.Float64);
+            inner.Dispose();
+            DtypePolicy.Global = DtypePolicy.MixedFloat16;
+
+            // When the inner scope is disposed a second time
+            inner.Dispose();
+
+            // Then it restores nothing again
+            Assert.Equal(DtypePolicy.MixedFloat16, DtypePolicy.Global);
+        }
+        finally
+        {
+            outer.Dispose();
+        }
+        Assert.Equal(DtypePolicy.Float32, DtypePolicy.Global);
+    }
+
+    [Theory]
+    [InlineData("float32", torch.ScalarType.Float64, torch.ScalarType.Float64)]
+    [InlineData("float32", torch.ScalarType.BFloat16, torch.ScalarType.Float32)]
+    [InlineData("float32", torch.ScalarType.Float32, torch.ScalarType.Float32)]
+    [InlineData("bfloat16", torch.ScalarType.Float32, torch.ScalarType.BFloat16)]
+    [InlineData("float64", torch.ScalarType.Float16, torch.ScalarType.Float64)]
+    public void LayerWithoutVariables_PassesFullPrecisionThrough_AndCastsHalfToItsPolicy(string policy, torch.ScalarType input, torch.ScalarType expected)
+    {
+        // Given a layer without variables under a full-precision or bfloat16 policy
+        using var relu = new ReLU { DtypePolicy = DtypePolicy.FromName(policy) };
+        using var x = torch.ones(new long[] { 2, 3 }, input);
+
+        // When
+        using var y = relu.Call(x);
+
+        // Then a full-precision input keeps its dtype under a full-precision policy; 16-bit inputs take the policy's
+        Assert.Equal(expected, y.dtype);
+    }
+
+    [Fact]
+    public void LayerMovedToFloat64_CastsItsInputsToItsVariablesDtype()
+    {
+        // Given a float32-policy Dense moved to float64 (as a model moved with .to(float64))
+        using var dense = new Dense(2, kernelInitializer: new Ones());
+        dense.Build(new long[] { 3 });
+        dense.to(torch.float64);
+
+        // When it is called on float32 data
+        using var y = dense.Call(torch.ones(1, 3));
+
+        // Then it computes in float64
+        Assert.Equal(torch.ScalarType.Float64, y.dtype);
+        Assert.Equal(new double[] { 3, 3 }, y.data<double>().ToArray());
+    }
+
+    [Fact]
+    public void LayerWhoseOnlyVariablesAreASublayers_DoesNotTakeTheirDtype()
+    {
+        // Given a wrapper without variables of its own around a Dense moved to float64
+        using var wrapper = new Wrapper();
+        wrapper.to(torch.float64);
+
+        // When it is called on float32 data
+        using var y = wrapper.Call(torch.ones(1, 3));
+
+        // Then its own (no) variables decide: the float32 input is not cast
+        Assert.Equal(torch.ScalarType.Float32, wrapper.SeenInput);
+    }
+
+    [Fact]
+    public void Autocasting_EndsOncePerScope_EvenWhenAScopeIsDisposedTwice()
+    {
+        // Given a built mixed-precision Dense and two nested computing scopes
+        using var dense = new Dense(2) { DtypePolicy = DtypePolicy.MixedBFloat16 };
+        dense.Build(new long[] { 3 });
+        var outer = dense.Autocasting();
+        var inner = dense.Autocasting();
+
+        // When the inner one is disposed twice
+        inner.Dispose();
+        inner.Dispose();
+
+        // Then the layer still computes (its kernel reads as bfloat16) until the outer one ends
+        Assert.Equal(torch.ScalarType.BFloat16, dense.Kernel.dtype);
+        outer.Dispose();
+        Assert.Equal(torch.ScalarType.Float32, dense.Kernel.dtype);
+    }
+
+    [Fact]
+    public void SelfAndDescendants_StartsWithTheLayerItself()
+    {
+        using var model = new Sequential(new Layer[] { new Dense(3), new Dense(2) }, inputShape: new long[] { 2 });
+
+        var layers = model.SelfAndDescendants().ToArray();
+
+        Assert.Equal(3, layers.Length);
+        Assert.Same(model, layers[0]);
+        Assert.Same(model.Layers[1], layers[2]);
+    }
+
     private sealed class DtypeProbe : Layer
     {
         public DtypeProbe() : base(null) { }
@@ -226,6 +351,30 @@ public class DtypePolicyTests
             var weight = FindWeight("w")!;
             (SeenInput, SeenWeight) = (inputs.dtype, weight.dtype);
             return inputs * weight;
+        }
+    }
+
+    /// <summary>A layer with no variables of its own around a Dense sublayer; records the dtype of the input it computes on.</summary>
+    private sealed class Wrapper : Layer
+    {
+        private readonly Dense inner = new(2);
+
+        public Wrapper() : base(null)
+        {
+            inner.Build(new long[] { 3 });
+            register_module("inner", inner);
+        }
+
+        public torch.ScalarType? SeenInput { get; private set; }
+
+        public override IReadOnlyList<long> ComputeOutputShape(IReadOnlyList<long> inputShape) => inputShape.ToArray();
+
+        public override LayerConfig GetConfig() => throw new NotSupportedException();
+
+        protected override torch.Tensor CallCore(torch.Tensor inputs, bool training)
+        {
+            SeenInput = inputs.dtype;
+            return inputs.alias();
         }
     }
 }
