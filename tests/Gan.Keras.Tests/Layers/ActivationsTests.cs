@@ -117,6 +117,15 @@ public class ActivationsTests
         Assert.True(error <= 1e-5, $"{name}: max |Δ| {error:E2}");
     }
 
+    [Fact]
+    public void Onnx_Gelu_NamesItsConstantsAfterTheLayer()
+    {
+        var (error, model) = LayerOnnxCheck.Run(z => new Activation("gelu", name: "act").Call(new Dense(3).Call(z)), latentDim: 2);
+
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+        Assert.Equal(new[] { "act.half", "act.one", "act.sqrt2" }, model.Graph.Initializer.Select(t => t.Name).Where(n => n.StartsWith("act.", StringComparison.Ordinal)).Order());
+    }
+
     private static double Reference(string name, double x) => name switch
     {
         "linear" => x,

@@ -157,4 +157,84 @@ public class BatchNormalizationTests
         }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    public void Constructor_RefusesAMomentumOutside0To1_NamingTheArgument(double momentum)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNormalization(momentum: momentum));
+
+        Assert.Equal("momentum", error.ParamName);
+        Assert.Contains("momentum must be in [0, 1)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_RefusesANonPositiveEpsilon_NamingTheArgument()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchNormalization(epsilon: 0));
+
+        Assert.Equal("epsilon", error.ParamName);
+    }
+
+    [Fact]
+    public void MomentumZero_ReplacesTheMovingStatisticsByTheBatchs_KeepingFloat64Precision()
+    {
+        // Given a float64 layer with momentum 0, and values float32 cannot tell apart (1e8 + 1, 1e8 + 3)
+        using var bn = new BatchNormalization(momentum: 0);
+        bn.Build(new long[] { 1 });
+        bn.to(torch.float64);
+        using var x = torch.tensor(new double[] { 1e8 + 1, 1e8 + 3 }, torch.float64).reshape(2, 1);
+
+        // When one training call runs
+        bn.Call(x, training: true).Dispose();
+
+        // Then the moving mean is exactly the batch mean, computed in float64
+        Assert.Equal(1e8 + 2, bn.MovingMean.item<double>());
+        Assert.Equal(1.0, bn.MovingVariance.item<double>());
+    }
+
+    [Fact]
+    public void UnbiasedMovingVariance_CountsTheValuesPerChannel()
+    {
+        // Given two channels of two values each: biased variances 1 and 4, unbiased (×2/1) 2 and 8
+        using var bn = new BatchNormalization(momentum: 0, unbiasedMovingVariance: true);
+        using var x = torch.tensor(new float[] { 0, 0, 2, 4 }).reshape(2, 2);
+
+        // When
+        bn.Call(x, training: true).Dispose();
+
+        // Then
+        Assert.Equal(new float[] { 2, 8 }, bn.MovingVariance.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Call_RaisesClearError_OnAOneDimensionalBatch()
+    {
+        using var bn = new BatchNormalization(name: "bn");
+
+        var error = Assert.Throws<IncompatibleInputException>(() => bn.Call(torch.zeros(4)));
+
+        Assert.Contains("Layer 'bn' (BatchNormalization) normalizes axis 1 (channels or features), but received a 1-D batch.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Onnx_NamesItsConstantsAfterTheLayer_AndRefusesANullContext()
+    {
+        // Given a layer without γ and β, whose export makes them
+        var bn = new BatchNormalization(center: false, scale: false, name: "bn");
+
+        // When
+        var (error, model) = LayerOnnxCheck.Run(z => bn.Call(new Dense(3).Call(z)), latentDim: 2);
+
+        // Then
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+        var constants = model.Graph.Initializer.Select(t => t.Name).ToArray();
+        Assert.Contains("bn.gamma", constants);
+        Assert.Contains("bn.beta", constants);
+        Assert.Contains("bn.moving_mean", constants);
+        Assert.Contains("bn.moving_variance", constants);
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => bn.ExportOnnx(null!, "x")).ParamName);
+    }
 }

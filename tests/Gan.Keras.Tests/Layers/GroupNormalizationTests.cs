@@ -97,4 +97,78 @@ public class GroupNormalizationTests
         }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    public void Constructor_RefusesGroupsOtherThanPositiveOrMinusOne(int groups)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GroupNormalization(groups));
+
+        Assert.Equal("groups", error.ParamName);
+        Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new GroupNormalization(epsilon: 0)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(3, 4)]
+    [InlineData(1, 0)]
+    [InlineData(5, 4)]
+    public void Build_RefusesGroupsThatDoNotDivideTheChannels_NamingBoth(int groups, long channels)
+    {
+        using var layer = new GroupNormalization(groups, name: "gn");
+
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.Build(new long[] { channels }));
+
+        Assert.Contains($"Layer 'gn' (GroupNormalization) splits the channels into {groups} groups, but its input (None, {channels}) has {channels} channels", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AsManyGroupsAsChannels_IsInstanceNormalisation_LikeMinusOne()
+    {
+        // Given four channels of two values, as four groups and as −1
+        using var four = new GroupNormalization(4);
+        using var each = new GroupNormalization(-1);
+        using var x = torch.tensor(new float[] { 1, 3, 0, 4, -2, 2, 5, 7 }).reshape(1, 4, 2);
+
+        // When
+        using var a = four.Call(x);
+        using var b = each.Call(x);
+
+        // Then each channel's pair becomes ±1·√(σ²/(σ² + ε))
+        double[] variances = { 1, 4, 4, 1 };
+        var expected = variances.SelectMany(v => new[] { -Math.Sqrt(v / (v + 1e-3)), Math.Sqrt(v / (v + 1e-3)) }).Select(v => (float)v).ToArray();
+        Assert.Equal(expected, a.data<float>().ToArray(), new FloatTolerance(1e-5f));
+        Assert.Equal(expected, b.data<float>().ToArray(), new FloatTolerance(1e-5f));
+    }
+
+    [Fact]
+    public void Call_RaisesClearError_OnAOneDimensionalBatch()
+    {
+        using var layer = new GroupNormalization(name: "gn");
+
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.Call(torch.zeros(4)));
+
+        Assert.Contains("Layer 'gn' (GroupNormalization) normalises groups of axis 1 (channels or features), but received a 1-D batch.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Onnx_NamesItsShapeConstantsAfterTheLayer_AndRefusesANullContext()
+    {
+        var gn = new GroupNormalization(2, name: "gn");
+
+        var (error, model) = LayerOnnxCheck.Run(z => gn.Call(new Dense(4).Call(z)), latentDim: 2);
+
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+        var constants = model.Graph.Initializer.Select(t => t.Name).ToArray();
+        Assert.Contains("gn.grouped_shape", constants);
+        Assert.Contains("gn.shape", constants);
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => gn.ExportOnnx(null!, "x")).ParamName);
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
 }

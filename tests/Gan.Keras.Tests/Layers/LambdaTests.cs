@@ -61,4 +61,27 @@ public class LambdaTests
         Assert.Contains("C# function", error.Message, StringComparison.Ordinal);
         Assert.Contains("Rescaling", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NullArguments_AreRefused_NamingTheArgument()
+    {
+        using var lambda = new Lambda(x => x * 2);
+
+        Assert.Equal("function", Assert.Throws<ArgumentNullException>(() => new Lambda(null!)).ParamName);
+        Assert.Equal("inputShape", Assert.Throws<ArgumentNullException>(() => lambda.ComputeOutputShape((IReadOnlyList<long>)null!)).ParamName);
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => lambda.ExportOnnx(null!, "x")).ParamName);
+    }
+
+    [Fact]
+    public void OutputShape_RefusesAFunctionThatDropsOrChangesTheBatch()
+    {
+        using var sum = new Lambda(x => x.sum(), name: "total");
+        using var flat = new Lambda(x => x.reshape(-1), name: "flat");
+
+        var scalar = Assert.Throws<IncompatibleInputException>(() => sum.ComputeOutputShape(new long[] { 3 }));
+        var merged = Assert.Throws<IncompatibleInputException>(() => flat.ComputeOutputShape(new long[] { 3 }));
+
+        Assert.Equal("Layer 'total' (Lambda) must keep the batch as the first dimension, but turned a batch of one (None, 3) into shape [].", scalar.Message);
+        Assert.Equal("Layer 'flat' (Lambda) must keep the batch as the first dimension, but turned a batch of one (None, 3) into shape [3].", merged.Message);
+    }
 }

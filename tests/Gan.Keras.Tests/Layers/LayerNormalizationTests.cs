@@ -106,4 +106,71 @@ public class LayerNormalizationTests
         }, latentDim: 4);
         Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
     }
+
+    [Fact]
+    public void Constructor_RefusesNullEmptyOrRepeatedAxes_AndANonPositiveEpsilon()
+    {
+        Assert.Equal("axes", Assert.Throws<ArgumentNullException>(() => new LayerNormalization((int[])null!)).ParamName);
+        Assert.Equal("axes", Assert.Throws<ArgumentException>(() => new LayerNormalization(Array.Empty<int>())).ParamName);
+        var repeated = Assert.Throws<ArgumentException>(() => new LayerNormalization(new[] { 1, 1 }));
+        Assert.Equal("axes", repeated.ParamName);
+        Assert.Contains("axes [1, 1] are not valid", repeated.Message, StringComparison.Ordinal);
+        Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new LayerNormalization(epsilon: 0)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(new[] { 2 })]
+    [InlineData(new[] { 1, 5 })]
+    [InlineData(new[] { -2 })]
+    public void Build_RefusesAxesTheInputDoesNotHave_NamingThem(int[] axes)
+    {
+        using var layer = new LayerNormalization(axes, name: "ln");
+
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.Build(new long[] { 3 }));
+
+        Assert.Contains($"Layer 'ln' (LayerNormalization) normalises axes [{string.Join(", ", axes)}], but its input (None, 3) has axes 1 to 1 besides the batch.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_RefusesTwoAxesThatAreTheSame()
+    {
+        using var layer = new LayerNormalization(new[] { 1, -1 }, name: "ln");
+
+        var error = Assert.Throws<IncompatibleInputException>(() => layer.Build(new long[] { 3 }));
+
+        Assert.Equal("Layer 'ln' (LayerNormalization) names the same axis twice in [1, -1] for input (None, 3).", error.Message);
+    }
+
+    [Fact]
+    public void GammaAndBeta_HaveTheNormalisedAxesSizes_InAxisOrder_WhateverOrderTheyAreGiven()
+    {
+        using var layer = new LayerNormalization(new[] { 2, 1 });
+
+        layer.Build(new long[] { 2, 3 });
+
+        Assert.Equal(new long[] { 2, 3 }, layer.TrainableVariables[0].shape);
+        Assert.Equal(new long[] { 2, 3 }, layer.TrainableVariables[1].shape);
+    }
+
+    [Fact]
+    public void Config_DiffersWhenAnyFieldDiffers()
+    {
+        var config = new LayerNormalizationConfig(new[] { 1, 2 }, 1e-3, true, false, "ln");
+
+        Assert.Equal(new LayerNormalizationConfig(new[] { 1, 2 }, 1e-3, true, false, "ln"), config);
+        Assert.NotEqual(new LayerNormalizationConfig(new[] { 1, 2 }, 1e-3, true, false, "other"), config);
+        Assert.NotEqual(new LayerNormalizationConfig(new[] { 2, 1 }, 1e-3, true, false, "ln"), config);
+        Assert.NotEqual(new LayerNormalizationConfig(new[] { 1, 2 }, 1e-5, true, false, "ln"), config);
+        Assert.NotEqual(new LayerNormalizationConfig(new[] { 1, 2 }, 1e-3, false, false, "ln"), config);
+        Assert.NotEqual(new LayerNormalizationConfig(new[] { 1, 2 }, 1e-3, true, true, "ln"), config);
+        Assert.False(config.Equals(null));
+    }
+
+    [Fact]
+    public void ExportOnnx_RefusesANullContext()
+    {
+        using var layer = new LayerNormalization();
+
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => layer.ExportOnnx(null!, "x")).ParamName);
+    }
 }

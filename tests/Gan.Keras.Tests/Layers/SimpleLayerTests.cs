@@ -70,4 +70,21 @@ public class SimpleLayerTests
         "reshape" => new Reshape(new long[] { 3, -1 }),
         _ => throw new ArgumentOutOfRangeException(nameof(which)),
     };
+
+    [Fact]
+    public void LeakyReLU_RefusesANegativeAlpha_NamingTheArgument()
+    {
+        Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => new LeakyReLU(-0.1)).ParamName);
+    }
+
+    [Fact]
+    public void ReLUAndLeakyReLU_Onnx_MatchInference_WithANonDefaultSlope()
+    {
+        // Given ReLU, then a LeakyReLU whose slope differs from ONNX's default 0.01
+        // When exported and run by ONNX Runtime
+        var (error, _) = LayerOnnxCheck.Run(z => new ReLU().Call(new Dense(3).Call(new LeakyReLU(0.25).Call(new Dense(4).Call(z)))), latentDim: 3);
+
+        // Then
+        Assert.True(error <= 1e-5, $"max |Δ| {error:E2}");
+    }
 }
