@@ -237,4 +237,17 @@ public class BatchNormalizationTests
         Assert.Contains("bn.moving_variance", constants);
         Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => bn.ExportOnnx(null!, "x")).ParamName);
     }
+
+    [Fact]
+    public void UnbiasedMovingVariance_WithOneValuePerChannel_TakesTheBiasedZero()
+    {
+        // Given one example of two features: n = 1 value per channel, where n/(n − 1) is undefined
+        using var bn = new BatchNormalization(momentum: 0.5, unbiasedMovingVariance: true);
+
+        // When
+        bn.Call(torch.tensor(new float[] { 3, -1 }).reshape(1, 2), training: true).Dispose();
+
+        // Then no correction is applied: 0.5·1 + 0.5·0
+        Assert.Equal(new float[] { 0.5f, 0.5f }, bn.MovingVariance.data<float>().ToArray());
+    }
 }

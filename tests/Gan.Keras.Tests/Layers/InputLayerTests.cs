@@ -72,4 +72,12 @@ public class InputLayerTests
         Assert.NotEqual(new InputLayerConfig(new long[] { 4, 2 }, "Int64", "label"), config);
         Assert.False(config.Equals(null));
     }
+
+    [Fact]
+    public void ExportOnnx_RefusesANullContext_OnTheListEntryPoint()
+    {
+        using var input = new InputLayer(new long[] { 2 });
+
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => input.ExportOnnx(null!, new[] { "latent" })).ParamName);
+    }
 }

@@ -132,6 +132,7 @@ public class LayerTests
         Assert.Equal("inputShapes", Assert.Throws<ArgumentNullException>(() => probe.BaseBuildWeights(null!)).ParamName);
         Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => probe.ExportOnnx(null!, "x")).ParamName);
         Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => probe.ExportOnnx(null!, new[] { "x" })).ParamName);
+        Assert.Equal("onnx", Assert.Throws<ArgumentNullException>(() => probe.ExportOnnx(null!, new[] { "x", "y" })).ParamName);
         Assert.Equal("inputs", Assert.Throws<ArgumentNullException>(() => probe.ExportOnnx(NewOnnx(), (IReadOnlyList<string>)null!)).ParamName);
     }
 
