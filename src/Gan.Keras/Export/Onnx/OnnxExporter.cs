@@ -26,7 +26,9 @@ namespace Gan.Keras.Export.Onnx;
 /// <c>ExportOnnx</c>; a generator with any other layer (or a subclassed model whose <c>Call</c> is C# code) is refused with
 /// an <see cref="OnnxExportException"/> naming every such layer, before anything is written. The file is written atomically (temporary file, flush, rename).</para>
 /// <para>Metadata (<c>metadata_props</c>): <c>gan_keras.latent_dim</c>, <c>gan_keras.num_classes</c> (conditional
-/// only), <c>gan_keras.sample_shape</c> (comma-separated), <c>gan_keras.weights</c> (<c>ema</c> or <c>trained</c>).</para>
+/// only), <c>gan_keras.sample_shape</c> (comma-separated), <c>gan_keras.weights</c> (<c>ema</c> or <c>trained</c>),
+/// <c>gan_keras.codes</c> (InfoGAN codes only: <c>name:categorical:K</c> or <c>name:uniform:low:high:dim</c>,
+/// <c>;</c>-separated) and <c>gan_keras.output_range</c> (<c>low,high</c> of the generator's output).</para>
 /// </remarks>
 public static class OnnxExporter
 {
@@ -105,7 +107,7 @@ public static class OnnxExporter
         if (classes is not null) AddMetadata(model, "gan_keras.num_classes", classes.Value.ToString(CultureInfo.InvariantCulture));
         AddMetadata(model, "gan_keras.sample_shape", string.Join(",", sampleShape.Select(d => d.ToString(CultureInfo.InvariantCulture))));
         AddMetadata(model, "gan_keras.weights", usesEma ? "ema" : "trained");
-        // Codes a server must draw itself (InfoGAN): name:categorical:K or name:uniform:low:high, ';'-separated.
+        // Codes a server must draw itself (InfoGAN): name:categorical:K or name:uniform:low:high:dim, ';'-separated.
         var codes = gan.GeneratorInputs.Select(i => i switch
         {
             CategoricalCodeInput c => string.Create(CultureInfo.InvariantCulture, $"{c.Name}:categorical:{c.Categories}"),
