@@ -26,14 +26,24 @@ internal static class OnnxLayerCheck
         using var gan = new GanModel(generator, discriminator, latentDim, seed: 1);
         gan.Compile(new Adam(1e-3), new Adam(1e-3), new BinaryCrossentropy(fromLogits: true));
         Perturb(generator);
-        using var onnx = new OnnxRunner(OnnxExporter.ExportGeneratorToBytes(gan));
+        return CompareWithModel(gan, latentDim, batch).MaxError;
+    }
+
+    /// <summary>
+    /// Exports <paramref name="gan"/>'s generator, runs it in ONNX Runtime and the model's own inference on one batch of
+    /// latent vectors, and returns the largest absolute difference with the exported bytes (for checks of the graph).
+    /// </summary>
+    public static (double MaxError, byte[] Onnx) CompareWithModel(GanModel gan, int latentDim, int batch = 5)
+    {
+        byte[] bytes = OnnxExporter.ExportGeneratorToBytes(gan);
+        using var onnx = new OnnxRunner(bytes);
         using var scope = torch.NewDisposeScope();
         var z = torch.randn(new long[] { batch, latentDim }, generator: new torch.Generator(2));
         var expected = gan.GenerateFrom(z);
         var actual = onnx.Run(z);
         if (!expected.shape.SequenceEqual(actual.shape))
             throw new InvalidOperationException($"ONNX gave shape [{string.Join(", ", actual.shape)}], the model [{string.Join(", ", expected.shape)}].");
-        return (expected - actual).abs().max().item<float>();
+        return ((expected - actual).abs().max().item<float>(), bytes);
     }
 
     /// <summary>Moves biases, offsets and scales (<c>bias</c>, <c>beta</c>, <c>gamma</c>) and moving statistics away from their initial values.</summary>
