@@ -75,17 +75,7 @@ public class ModelCheckpointTests
         using var data = TinyGan.Data();
         using var gan = TinyGan.Create();
         var callback = new ModelCheckpoint(folder, monitor: "val_accuracy", saveBestOnly: true);
-        var warnings = new List<string>();
-        var previous = Gan.Keras.Internal.Warnings.Handler;
-        Gan.Keras.Internal.Warnings.Handler = warnings.Add;
-        try
-        {
-            gan.Fit(data, epochs: 2, batchSize: 64, callbacks: new Callback[] { callback });
-        }
-        finally
-        {
-            Gan.Keras.Internal.Warnings.Handler = previous;
-        }
+        var warnings = WarningCapture.During(() => gan.Fit(data, epochs: 2, batchSize: 64, callbacks: new Callback[] { callback }));
 
         Assert.Empty(callback.Manager.Entries);
         var warning = Assert.Single(warnings);

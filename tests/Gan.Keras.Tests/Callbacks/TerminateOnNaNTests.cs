@@ -1,5 +1,4 @@
 using Gan.Keras.Callbacks;
-using Gan.Keras.Internal;
 using Gan.Keras.Training;
 using TorchSharp;
 using Xunit;
@@ -16,18 +15,9 @@ public class TerminateOnNaNTests
         using var gan = new ScriptedGan(step => step == 10 ? double.NaN : 1.0);
         var guard = new TerminateOnNaN();
         int batches = 0;
-        var warnings = new List<string>();
-        var previous = Warnings.Handler;
-        Warnings.Handler = warnings.Add;
-        try
-        {
-            // When it trains for 5 epochs with TerminateOnNaN
-            gan.Fit(data, epochs: 5, batchSize: 64, callbacks: new Callback[] { guard, new LambdaCallback(onBatchEnd: (_, _) => batches++) });
-        }
-        finally
-        {
-            Warnings.Handler = previous;
-        }
+
+        // When it trains for 5 epochs with TerminateOnNaN
+        var warnings = WarningCapture.During(() => gan.Fit(data, epochs: 5, batchSize: 64, callbacks: new Callback[] { guard, new LambdaCallback(onBatchEnd: (_, _) => batches++) }));
 
         // Then training stopped right after that step, and said where and why
         Assert.Equal(11, batches);
@@ -66,18 +56,9 @@ public class TerminateOnNaNTests
             using var noGrad = TorchSharp.torch.no_grad();
             if (epoch == 0) gan.Discriminator.TrainableVariables[^2].fill_(double.PositiveInfinity);
         });
-        var warnings = new List<string>();
-        var previous = Warnings.Handler;
-        Warnings.Handler = warnings.Add;
-        try
-        {
-            // When it trains with the guard before a checkpoint callback
-            gan.Fit(data, epochs: 3, batchSize: 64, callbacks: new Callback[] { poison, guard, new ModelCheckpoint(folder) });
-        }
-        finally
-        {
-            Warnings.Handler = previous;
-        }
+
+        // When it trains with the guard before a checkpoint callback
+        var warnings = WarningCapture.During(() => gan.Fit(data, epochs: 3, batchSize: 64, callbacks: new Callback[] { poison, guard, new ModelCheckpoint(folder) }));
 
         // Then the weight check stopped it in epoch 1, naming the weight, and no checkpoint was written for that epoch
         Assert.Equal((0, 7, "discriminator.dense_1.kernel"), guard.TerminatedAt);

@@ -1,5 +1,4 @@
 using Gan.Keras.Data;
-using Gan.Keras.Internal;
 using Xunit;
 
 namespace Gan.Keras.Tests.Data;
@@ -53,23 +52,16 @@ public class DatasetCatalogTests
     {
         // Given tests/data/mnist, which holds only t10k
         string mnist = TestData.Mnist();
-        var warnings = new List<string>();
-        var previous = Warnings.Handler;
-        Warnings.Handler = warnings.Add;
-        try
-        {
-            // When "mnist:<folder>" is loaded without a split
-            using var data = DatasetCatalog.Load($"mnist:{mnist}", new DatasetOptions { Flatten = true, Limit = 100 });
 
-            // Then the t10k split is loaded, flattened, and a warning says so
-            Assert.Equal(new long[] { 100, 784 }, data.Features.shape);
-            Assert.Equal("mnist-t10k", data.Name);
-            Assert.Contains(warnings, w => w.Contains("t10k", StringComparison.Ordinal));
-        }
-        finally
-        {
-            Warnings.Handler = previous;
-        }
+        // When "mnist:<folder>" is loaded without a split
+        InMemoryDataset? data = null;
+        var warnings = WarningCapture.During(() => data = DatasetCatalog.Load($"mnist:{mnist}", new DatasetOptions { Flatten = true, Limit = 100 }));
+        using var loaded = data!;
+
+        // Then the t10k split is loaded, flattened, and a warning says so
+        Assert.Equal(new long[] { 100, 784 }, loaded.Features.shape);
+        Assert.Equal("mnist-t10k", loaded.Name);
+        Assert.Contains(warnings, w => w.Contains("t10k", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -99,24 +99,20 @@ public class MnistClassifierTrainerTests
         string path;
         using (var first = MnistClassifierTrainer.TrainOrLoad(data, cache, options)) path = first.WeightsPath;
         File.WriteAllBytes(path, File.ReadAllBytes(path).AsSpan(0, 100).ToArray());
-        var warnings = new List<string>();
-        var previous = Gan.Keras.Internal.Warnings.Handler;
-        Gan.Keras.Internal.Warnings.Handler = warnings.Add;
-        try
-        {
-            // When the classifier is asked for again
-            using var second = MnistClassifierTrainer.TrainOrLoad(data, cache, options);
 
-            // Then it is retrained (not loaded), a warning names the file, and the cache entry is whole again
-            Assert.False(second.LoadedFromCache);
-            Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal));
-            using var third = MnistClassifierTrainer.TrainOrLoad(data, cache, options);
-            Assert.True(third.LoadedFromCache);
-        }
-        finally
+        // When the classifier is asked for again
+        bool loaded = true;
+        var warnings = WarningCapture.During(() =>
         {
-            Gan.Keras.Internal.Warnings.Handler = previous;
-        }
+            using var second = MnistClassifierTrainer.TrainOrLoad(data, cache, options);
+            loaded = second.LoadedFromCache;
+        });
+
+        // Then it is retrained (not loaded), a warning names the file, and the cache entry is whole again
+        Assert.False(loaded);
+        Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal));
+        using var third = MnistClassifierTrainer.TrainOrLoad(data, cache, options);
+        Assert.True(third.LoadedFromCache);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Gan.Keras.Internal;
 
-namespace Gan.Keras.Tests.Callbacks;
+namespace Gan.Keras.Tests;
 
 /// <summary>Collects what the library says through <see cref="Warnings.Handler"/> while an action runs, then puts the previous handler back.</summary>
 internal static class WarningCapture
