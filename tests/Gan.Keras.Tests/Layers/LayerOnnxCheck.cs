@@ -34,8 +34,11 @@ internal static class LayerOnnxCheck
     {
         using var noGrad = torch.no_grad();
         using var random = new torch.Generator(99);
-        foreach (var (_, p) in model.named_parameters()) p.add_(torch.randn(p.shape, generator: random) * 0.3);
+        // Scalars held until the end, as in OnnxLayerCheck (an implicit one can be finalized during the call reading it).
+        using var spread = 0.3.ToScalar();
+        using var shift = 0.5.ToScalar();
+        foreach (var (_, p) in model.named_parameters()) p.add_(torch.randn(p.shape, generator: random).mul_(spread));
         foreach (var (name, b) in model.named_buffers())
-            if (b.is_floating_point()) b.copy_(name.EndsWith("variance", StringComparison.Ordinal) ? torch.rand(b.shape, generator: random) + 0.5 : torch.randn(b.shape, generator: random) * 0.3);
+            if (b.is_floating_point()) b.copy_(name.EndsWith("variance", StringComparison.Ordinal) ? torch.rand(b.shape, generator: random).add_(shift) : torch.randn(b.shape, generator: random).mul_(spread));
     }
 }

@@ -51,12 +51,16 @@ internal static class OnnxLayerCheck
     {
         using var noGrad = torch.no_grad();
         using var random = new torch.Generator(99);
+        // Scalars held until the end: an implicit one can be finalized during the native call that reads it (TorchSharp
+        // does not keep it alive), which fails now and then with "Unknown scalar type".
+        using var spread = 0.3.ToScalar();
+        using var shift = 0.5.ToScalar();
         foreach (var (name, tensor) in generator.state_dict())
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal) || name.EndsWith(".beta", StringComparison.Ordinal) || name.EndsWith(".moving_mean", StringComparison.Ordinal))
-                tensor.copy_(torch.randn(tensor.shape, generator: random) * 0.3);
+                tensor.copy_(torch.randn(tensor.shape, generator: random).mul_(spread));
             else if (name.EndsWith(".gamma", StringComparison.Ordinal) || name.EndsWith(".moving_variance", StringComparison.Ordinal))
-                tensor.copy_(torch.rand(tensor.shape, generator: random) + 0.5);
+                tensor.copy_(torch.rand(tensor.shape, generator: random).add_(shift));
         }
     }
 }
