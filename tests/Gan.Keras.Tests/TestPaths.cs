@@ -26,7 +26,7 @@ internal static class TestPaths
 
     /// <summary>
     /// A fresh empty folder under this test process's own folder in the system temp folder (<see cref="SessionFolder"/>),
-    /// which is deleted when the process exits or, when it is killed, by the next test process.
+    /// which is deleted at the end of the test run or, when the process is killed mid-run, by the next test process.
     /// </summary>
     public static string NewTempFolder()
     {
@@ -36,11 +36,11 @@ internal static class TestPaths
     }
 
     /// <summary>
-    /// gan-keras-tests/PID in the temp folder: every temp folder of this test process. Deleted when the process exits
-    /// normally; the folders of test processes that no longer run are deleted when the next one starts. That is what
-    /// usually cleans up: vstest ends its test host by killing it (seen: a full run's 1.3 GB folder left until the next
-    /// run), as does mutation testing on a timeout. Without this, a day of test and mutation runs left 16 GB of run
-    /// folders and filled the disk.
+    /// gan-keras-tests/PID in the temp folder: every temp folder of this test process. Deleted when a test run's last
+    /// test has ended (<see cref="TempFoldersTestFramework"/>), not at the process's exit: vstest kills a test host
+    /// that does not exit promptly, and a process-exit handler left a full run's 1.3 GB behind. The folders
+    /// of test processes that no longer run (killed mid-run, as mutation testing does on a timeout) are deleted when the
+    /// next one starts. Without this, a day of test and mutation runs left 16 GB of run folders and filled the disk.
     /// </summary>
     private static readonly Lazy<string> SessionFolder = new(() =>
     {
@@ -48,9 +48,20 @@ internal static class TestPaths
         DeleteFoldersOfEndedProcesses(parent);
         string folder = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(folder);
         return folder;
     });
+
+    /// <summary>
+    /// Deletes this test process's folder and everything in it, if it made one (a later <see cref="NewTempFolder"/>
+    /// makes it again). Called by <see cref="TempFoldersTestFramework"/> when a test run's last test has ended.
+    /// </summary>
+    internal static void DeleteThisProcesssFolder()
+    {
+        if (SessionFolder.IsValueCreated)
+        {
+            TryDelete(SessionFolder.Value);
+        }
+    }
 
     /// <summary>
     /// Deletes the folders in <paramref name="parent"/> named by the id of a process that is not running, and the

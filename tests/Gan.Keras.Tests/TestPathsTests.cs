@@ -43,6 +43,27 @@ public class TestPathsTests
         Assert.True(Directory.Exists(recentUnnamed));
     }
 
+    [Fact]
+    public void ATestRun_DeletesItsTestProcesssFolder_WhenItsLastTestHasEnded()
+    {
+        // Given a child test run of one test that makes temp folders, with a temp folder of its own
+        string temp = TestPaths.NewTempFolder();
+        string assembly = typeof(TestPathsTests).Assembly.Location;
+        string oneTest = $"FullyQualifiedName={typeof(TestPathsTests).FullName}.{nameof(NewTempFolder_IsAFreshFolder_InThisTestProcesssOwnFolder)}";
+
+        // When
+        var (exitCode, output) = Build.DotnetCommand.Run(
+            Path.GetDirectoryName(assembly)!, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["TMPDIR"] = temp },
+            "test", assembly, "--filter", oneTest);
+
+        // Then the test ran and made its folder (gan-keras-tests/<its process id>), and nothing of it is left
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"Passed:\s+1,", output);
+        string parent = Path.Combine(temp, "gan-keras-tests");
+        Assert.True(Directory.Exists(parent), output);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(parent));
+    }
+
     private static string Folder(string parent, string name)
     {
         string folder = Path.Combine(parent, name);
