@@ -164,7 +164,7 @@ public class DatasetDownloaderTests
         Assert.Equal(bytes, File.ReadAllBytes(path));
     }
 
-    private static (string Name, byte[] Bytes, FileChecksum Checksum) RandomFile(int length)
+    internal static (string Name, byte[] Bytes, FileChecksum Checksum) RandomFile(int length)
     {
         var bytes = new byte[length];
         new Random(length).NextBytes(bytes);
@@ -172,7 +172,7 @@ public class DatasetDownloaderTests
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, so reports could arrive after the test).</summary>
-    private sealed class SyncProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
+    internal sealed class SyncProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
     {
         public void Report(DownloadProgress value) => report(value);
     }
