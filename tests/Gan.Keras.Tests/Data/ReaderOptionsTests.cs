@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using Gan.Keras.Data;
 using Gan.Keras.Tests.Cli;
@@ -58,10 +59,10 @@ public class ReaderOptionsTests
         // Given a header declaring no images, or images of no rows, in a file exactly that long (16 bytes)
         string folder = TinyMnist.Write(3);
         var header = new byte[16];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, 0x00000803);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), rows);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        BinaryPrimitives.WriteInt32BigEndian(header, 0x00000803);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), rows);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
         File.WriteAllBytes(Path.Combine(folder, "t10k-images-idx3-ubyte"), header);
 
         // Then it is refused
@@ -130,7 +131,7 @@ public class ReaderOptionsTests
         using var streamed = StreamedCifar10.Open(folder, "test");
 
         // When it is read, then the label is refused, naming it
-        var error = Assert.ThrowsAny<Exception>(() => streamed.GetBatches(2, shuffle: false).ToList());
+        var error = Assert.Throws<InvalidDataException>(() => streamed.GetBatches(2, shuffle: false).ToList());
         Assert.Contains("label 10", error.Message, StringComparison.Ordinal);
     }
 
